@@ -1,0 +1,230 @@
+"""The catalog model: what a tool is, declared as data.
+
+A tool is a pydantic input model plus a Zoom endpoint (``"POST /chat/users/{userId}/messages"``),
+its scope requirement, its four MCP annotations, its Zoom rate-limit label and optional hooks.
+Importing the catalog does no I/O; the executor turns a spec plus validated arguments into HTTP.
+
+Parameter location is inferred from the wire name of each field (its ``serialization_alias``,
+else its name): names in the path template are path parameters, the rest go to the query for
+GET/DELETE and to the JSON body for POST/PUT/PATCH. A marker in ``Annotated[...]`` overrides
+that: ``QUERY``, ``BODY``, ``PATH`` or ``LOCAL`` (never sent; read by an encode hook).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from zoom_mcp.scopes import ScopeRequirement
+
+if TYPE_CHECKING:
+    from zoom_mcp.executor import CallContext
+
+Host = Literal["api", "file"]
+RateLabel = Literal["light", "medium", "heavy", "resource-intensive"]
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class Location(Enum):
+    PATH = "path"
+    QUERY = "query"
+    BODY = "body"
+    LOCAL = "local"
+
+
+PATH = Location.PATH
+QUERY = Location.QUERY
+BODY = Location.BODY
+LOCAL = Location.LOCAL
+
+
+class ToolInput(BaseModel):
+    """Base of every tool's input model.
+
+    ``one_of`` lists groups of fields of which exactly one must be given (``to_contact`` /
+    ``to_channel``); it is enforced here and published in the JSON schema as ``oneOf``.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ToolInput:
+        for group in self.one_of:
+            given = [name for name in group if getattr(self, name) is not None]
+            if len(given) != 1:
+                names = " or ".join(group)
+                raise ValueError(f"give exactly one of {names} (got {len(given)})")
+        return self
+
+
+def page_size(maximum: int, default: int) -> Any:
+    """A page-size field that advertises Zoom's maximum and clamps larger values to it.
+
+    Clamping (rather than rejecting) is deliberate: a model asking for 100 items from an
+    endpoint that serves 50 should get 50 and a continuation token, not an error.
+    """
+    return Annotated[
+        int,
+        Field(ge=1, json_schema_extra={"maximum": maximum}, description="Items per page"),
+        AfterValidator(lambda value: min(value, maximum)),
+    ]
+
+
+@dataclass(frozen=True)
+class Page:
+    """How a list endpoint pages.
+
+    ``items`` is the response key holding the list. Token and size names are wire names.
+    The model always sees ``page_size`` and ``next_page_token``; the executor wraps Zoom's
+    token in its own so a page cut short by the result budget resumes at the next item.
+    """
+
+    items: str
+    size_param: str = "page_size"
+    token_param: str = "next_page_token"
+    token_field: str = "next_page_token"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request to Zoom, before auth. ``path`` is already filled in."""
+
+    method: Method
+    path: str
+    host: Host = "api"
+    query: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    # Multipart uploads: (field name, (filename, bytes, content type)) and plain text fields.
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    data: dict[str, str] | None = None
+
+
+EncodeHook = Callable[["ToolSpec", ToolInput, "CallContext"], Request]
+DecodeHook = Callable[[Any, ToolInput, "CallContext"], Awaitable[Any]]
+
+_PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolSpec:
+    """One MCP tool = one Zoom endpoint."""
+
+    name: str
+    title: str
+    description: str
+    endpoint: str
+    input: type[ToolInput]
+    scopes: ScopeRequirement
+    toolset: str
+    rate: RateLabel
+    # The four MCP annotations, always explicit.
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool
+    host: Host = "api"
+    page: Page | None = None
+    encode: EncodeHook | None = None
+    decode: DecodeHook | None = None
+    # For writes that may not be retried: how the model can check whether the call went through.
+    verify: str | None = None
+    # For destructive tools: what the confirmation names, as a format string over the arguments.
+    confirm: str | None = None
+
+    @cached_property
+    def method(self) -> Method:
+        return self.endpoint.split(" ", 1)[0]  # type: ignore[return-value]
+
+    @cached_property
+    def path(self) -> str:
+        return self.endpoint.split(" ", 1)[1]
+
+    @cached_property
+    def path_params(self) -> tuple[str, ...]:
+        return tuple(_PATH_PARAM.findall(self.path))
+
+    @cached_property
+    def locations(self) -> dict[str, tuple[str, Location]]:
+        """Field name -> (wire name, location), inferred with marker overrides."""
+        out: dict[str, tuple[str, Location]] = {}
+        default = QUERY if self.method in ("GET", "DELETE") else BODY
+        for name, info in self.input.model_fields.items():
+            wire = info.serialization_alias or name
+            marker = next((m for m in info.metadata if isinstance(m, Location)), None)
+            if marker is None:
+                marker = PATH if wire in self.path_params else default
+            out[name] = (wire, marker)
+        return out
+
+    @cached_property
+    def input_schema(self) -> dict[str, Any]:
+        return lean_schema(self.input)
+
+    @cached_property
+    def annotations(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "readOnlyHint": self.read_only,
+            "destructiveHint": self.destructive,
+            "idempotentHint": self.idempotent,
+            "openWorldHint": self.open_world,
+        }
+
+
+def lean_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema without what costs tokens and tells a model nothing.
+
+    Drops generated titles, ``default: null`` and the ``anyOf [X, null]`` wrapper of optional
+    fields (an absent optional field already means null); keeps descriptions, enums, bounds.
+    """
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node and len(node) == 1:
+            return clean(defs[node["$ref"].rsplit("/", 1)[1]])
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "title" and isinstance(value, str):
+                continue
+            if key == "default" and value is None:
+                continue
+            if key == "properties":
+                out[key] = {prop: clean(sub) for prop, sub in value.items()}
+                continue
+            out[key] = clean(value)
+        variants = out.get("anyOf")
+        if isinstance(variants, list):
+            non_null = [v for v in variants if v != {"type": "null"}]
+            if len(non_null) == 1 and len(non_null) < len(variants):
+                del out["anyOf"]
+                out = {**non_null[0], **out}
+        if "$ref" in out:
+            ref = out.pop("$ref")
+            out = {**clean(defs[ref.rsplit("/", 1)[1]]), **out}
+        return out
+
+    lean = clean(schema)
+    lean["type"] = "object"
+    lean.setdefault("properties", {})
+    lean["additionalProperties"] = False
+    one_of = getattr(model, "one_of", ())
+    if one_of:
+        groups = [{"oneOf": [{"required": [name]} for name in group]} for group in one_of]
+        if len(groups) == 1:
+            lean.update(groups[0])
+        else:
+            lean["allOf"] = groups
+    return lean

@@ -1,0 +1,163 @@
+"""Settings, read from the environment and overridden by command-line flags.
+
+Every environment variable the server reads is declared here, with its default, so the README
+table and ``zoom-mcp --help`` can be generated from one place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from zoom_mcp.scopes import parse_scopes
+
+API_BASE_URL = "https://api.zoom.us/v2"
+FILE_BASE_URL = "https://file.zoom.us/v2"
+OAUTH_BASE_URL = "https://zoom.us"
+
+
+def _env(name: str, help: str) -> Any:
+    return field(metadata={"env": name, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Credentials: a static token, server-to-server OAuth, or user OAuth with a refresh token.
+    access_token: str | None = field(
+        default=None, metadata={"env": "ZOOM_ACCESS_TOKEN", "help": "Static bearer token", "secret": True}
+    )
+    scopes: str | None = field(
+        default=None,
+        metadata={"env": "ZOOM_SCOPES", "help": "Granted scopes for a static token (space-separated)"},
+    )
+    account_id: str | None = field(
+        default=None, metadata={"env": "ZOOM_ACCOUNT_ID", "help": "Server-to-server OAuth account id"}
+    )
+    client_id: str | None = field(
+        default=None, metadata={"env": "ZOOM_CLIENT_ID", "help": "OAuth app client id"}
+    )
+    client_secret: str | None = field(
+        default=None, metadata={"env": "ZOOM_CLIENT_SECRET", "help": "OAuth app client secret", "secret": True}
+    )
+    refresh_token: str | None = field(
+        default=None,
+        metadata={"env": "ZOOM_REFRESH_TOKEN", "help": "User OAuth refresh token (first run)", "secret": True},
+    )
+    token_file: Path | None = field(
+        default=None,
+        metadata={"env": "ZOOM_TOKEN_FILE", "help": "File keeping the newest user OAuth refresh token (0600)"},
+    )
+    # Where Zoom is.
+    api_base_url: str = field(default=API_BASE_URL, metadata={"env": "ZOOM_API_BASE_URL", "help": "REST API base"})
+    file_base_url: str = field(
+        default=FILE_BASE_URL, metadata={"env": "ZOOM_FILE_BASE_URL", "help": "File upload host base"}
+    )
+    oauth_base_url: str = field(
+        default=OAUTH_BASE_URL, metadata={"env": "ZOOM_OAUTH_BASE_URL", "help": "OAuth host (token endpoint)"}
+    )
+    trusted_hosts: str = field(
+        default="",
+        metadata={
+            "env": "ZOOM_MCP_TRUSTED_HOSTS",
+            "help": "Extra hosts (besides *.zoom.us) that may receive the token on a redirect",
+        },
+    )
+    # Whose data by default.
+    default_user: str = field(
+        default="me", metadata={"env": "ZOOM_MCP_DEFAULT_USER", "help": "Team Chat userId when a call names none"}
+    )
+    default_mailbox: str = field(
+        default="me", metadata={"env": "ZOOM_MCP_DEFAULT_MAILBOX", "help": "Mailbox email when a call names none"}
+    )
+    # Which tools.
+    read_only: bool = field(default=False, metadata={"env": "ZOOM_MCP_READ_ONLY", "help": "Register read tools only"})
+    toolsets: str = field(default="", metadata={"env": "ZOOM_MCP_TOOLSETS", "help": "Comma-separated toolsets"})
+    tools: str = field(default="", metadata={"env": "ZOOM_MCP_TOOLS", "help": "Comma-separated tool names to allow"})
+    exclude_tools: str = field(
+        default="", metadata={"env": "ZOOM_MCP_EXCLUDE_TOOLS", "help": "Comma-separated tool names to hide"}
+    )
+    confirm_destructive: bool = field(
+        default=True,
+        metadata={"env": "ZOOM_MCP_CONFIRM", "help": "Ask the user before destructive tools (when supported)"},
+    )
+    # Results.
+    result_budget: int = field(
+        default=20_000, metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result"}
+    )
+    mail_body_chars: int = field(
+        default=8_000, metadata={"env": "ZOOM_MCP_MAIL_BODY_CHARS", "help": "Email body characters before truncation"}
+    )
+    # Files.
+    upload_dir: Path | None = field(
+        default=None, metadata={"env": "ZOOM_MCP_UPLOAD_DIR", "help": "Only folder local files may be uploaded from"}
+    )
+    download_dir: Path | None = field(
+        default=None, metadata={"env": "ZOOM_MCP_DOWNLOAD_DIR", "help": "Folder for attachments too big to inline"}
+    )
+    inline_attachment_bytes: int = field(
+        default=256 * 1024,
+        metadata={"env": "ZOOM_MCP_INLINE_ATTACHMENT_BYTES", "help": "Largest attachment returned inline"},
+    )
+    # HTTP.
+    timeout: float = field(default=30.0, metadata={"env": "ZOOM_MCP_TIMEOUT", "help": "Seconds per Zoom request"})
+    max_retries: int = field(
+        default=3, metadata={"env": "ZOOM_MCP_MAX_RETRIES", "help": "Retries for rate limits and safe failures"}
+    )
+    http_token: str | None = field(
+        default=None,
+        metadata={
+            "env": "ZOOM_MCP_HTTP_TOKEN",
+            "help": "Bearer token MCP clients must send over HTTP (required off loopback)",
+            "secret": True,
+        },
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def granted_scopes(self) -> frozenset[str] | None:
+        return parse_scopes(self.scopes)
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for redaction."""
+        return [
+            getattr(self, f.name)
+            for f in fields(self)
+            if f.metadata.get("secret") and getattr(self, f.name)
+        ]
+
+
+def _convert(annotation: Any, raw: str) -> Any:
+    kind = str(annotation)
+    if kind.startswith("bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind.startswith("int"):
+        return int(raw)
+    if kind.startswith("float"):
+        return float(raw)
+    if "Path" in kind:
+        return Path(raw).expanduser()
+    return raw
+
+
+def split_csv(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+ENVIRONMENT = [(f.metadata["env"], f.default, f.metadata["help"]) for f in fields(Settings)]
