@@ -107,7 +107,8 @@ class Request:
     data: dict[str, str] | None = None
 
 
-EncodeHook = Callable[["ToolSpec", ToolInput, "CallContext"], Request]
+# Encode hooks may be sync or async (an async one can read Zoom first, e.g. the message replied to).
+EncodeHook = Callable[["ToolSpec", ToolInput, "CallContext"], "Request | Awaitable[Request]"]
 DecodeHook = Callable[[Any, ToolInput, "CallContext"], Awaitable[Any]]
 
 _PATH_PARAM = re.compile(r"{(\w+)}")

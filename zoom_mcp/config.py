@@ -19,10 +19,6 @@ FILE_BASE_URL = "https://file.zoom.us/v2"
 OAUTH_BASE_URL = "https://zoom.us"
 
 
-def _env(name: str, help: str) -> Any:
-    return field(metadata={"env": name, "help": help})
-
-
 @dataclass(frozen=True)
 class Settings:
     # Credentials: a static token, server-to-server OAuth, or user OAuth with a refresh token.
@@ -36,9 +32,7 @@ class Settings:
     account_id: str | None = field(
         default=None, metadata={"env": "ZOOM_ACCOUNT_ID", "help": "Server-to-server OAuth account id"}
     )
-    client_id: str | None = field(
-        default=None, metadata={"env": "ZOOM_CLIENT_ID", "help": "OAuth app client id"}
-    )
+    client_id: str | None = field(default=None, metadata={"env": "ZOOM_CLIENT_ID", "help": "OAuth app client id"})
     client_secret: str | None = field(
         default=None, metadata={"env": "ZOOM_CLIENT_SECRET", "help": "OAuth app client secret", "secret": True}
     )
@@ -136,11 +130,7 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Every configured secret value, for redaction."""
-        return [
-            getattr(self, f.name)
-            for f in fields(self)
-            if f.metadata.get("secret") and getattr(self, f.name)
-        ]
+        return [getattr(self, f.name) for f in fields(self) if f.metadata.get("secret") and getattr(self, f.name)]
 
 
 def _convert(annotation: Any, raw: str) -> Any:
