@@ -171,8 +171,8 @@ class ToolSpec:
 
     @cached_property
     def annotations(self) -> dict[str, Any]:
+        # The title is not repeated here: the Tool carries it, and every listed byte costs tokens.
         return {
-            "title": self.title,
             "readOnlyHint": self.read_only,
             "destructiveHint": self.destructive,
             "idempotentHint": self.idempotent,
@@ -220,7 +220,9 @@ def lean_schema(model: type[BaseModel]) -> dict[str, Any]:
     lean = clean(schema)
     lean["type"] = "object"
     lean.setdefault("properties", {})
-    lean["additionalProperties"] = False
+    # No "additionalProperties": false: validation rejects unknown fields with a clear message
+    # anyway, and the schema keyword would cost every tool tokens on every turn.
+    lean.pop("additionalProperties", None)
     one_of = getattr(model, "one_of", ())
     if one_of:
         groups = [{"oneOf": [{"required": [name]} for name in group]} for group in one_of]

@@ -13,7 +13,12 @@ class ToolUsageError(Exception):
 
 
 class ZoomAPIError(Exception):
-    """Zoom answered with an error (or not at all): HTTP status, Zoom code, message, details."""
+    """Zoom answered with an error (or not at all): HTTP status, Zoom code, message, details.
+
+    ``status`` and ``code`` are ``None`` when no answer arrived (timeout, dropped connection).
+    ``uncertain`` marks a write that may have reached Zoom although no success was seen, so
+    the model must check before repeating it. ``retries`` counts the retries already spent.
+    """
 
     def __init__(
         self,
@@ -24,6 +29,8 @@ class ZoomAPIError(Exception):
         errors: list[dict[str, Any]] | None = None,
         tracking_id: str | None = None,
         headers: dict[str, str] | None = None,
+        uncertain: bool = False,
+        retries: int = 0,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -31,4 +38,21 @@ class ZoomAPIError(Exception):
         self.message = message
         self.errors = errors or []
         self.tracking_id = tracking_id
-        self.headers = headers or {}
+        # Lower-case names: Zoom's header spelling varies.
+        self.headers = {name.lower(): value for name, value in (headers or {}).items()}
+        self.uncertain = uncertain
+        self.retries = retries
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+class ZoomAuthError(ZoomAPIError):
+    """Credentials were refused (token endpoint error, or code 124 again after a renewal).
+
+    ``fix`` says which setting to correct; retrying the call does not help.
+    """
+
+    def __init__(self, status: int | None, code: int | None, message: str, *, fix: str, **kwargs: Any) -> None:
+        super().__init__(status, code, message, **kwargs)
+        self.fix = fix

@@ -1,0 +1,1 @@
+"""Benchmarks: context cost, call overhead, cold start and load. Run with ``python -m tests.bench``."""

@@ -1,0 +1,210 @@
+"""Section 5: process start to first tools/list answer over stdio, and import time beyond the SDK.
+
+Both servers are driven the same way a desktop client does it: spawn, send initialize,
+initialized and tools/list at once, stop the clock on the tools/list answer. Runs are
+interleaved (alternating which goes first) so drift in machine load hits both equally.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import selectors
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.common import COLD_START_RATIO, PYTHON, ROOT, Figure, Unavailable, median, ratio
+from tests.bench.procs import child_env, last_lines, spawned, tail
+
+SECTION = "cold start"
+BARE_SERVER = ROOT / "tests" / "bench" / "bare_server.py"
+ZOOM_MCP = [PYTHON, "-m", "zoom_mcp", "--sandbox"]
+BARE = [PYTHON, str(BARE_SERVER)]
+
+_HANDSHAKE = [
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "0"},
+        },
+    },
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+]
+REQUESTS = b"".join(json.dumps(m).encode() + b"\n" for m in _HANDSHAKE)
+
+
+def first_tools_list(cmd: list[str], timeout: float) -> tuple[float, int]:
+    """Seconds from spawn to the tools/list answer, and how many tools it listed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        errlog = Path(tmp) / "stderr"
+        t0 = time.perf_counter()
+        with spawned(cmd, stderr=errlog) as proc:
+            assert proc.stdin is not None and proc.stdout is not None
+            # Written before the child reads anything: the pipe buffers it, as a client's would.
+            proc.stdin.write(REQUESTS)
+            proc.stdin.flush()
+            fd = proc.stdout.fileno()
+            buffer = b""
+            with selectors.DefaultSelector() as sel:
+                sel.register(fd, selectors.EVENT_READ)
+                while True:
+                    left = timeout - (time.perf_counter() - t0)
+                    if left <= 0:
+                        raise TimeoutError(f"{' '.join(cmd[1:])}: no tools/list answer in {timeout:.0f} s")
+                    if not sel.select(left):
+                        continue
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        raise RuntimeError(f"{' '.join(cmd[1:])} exited early: {tail(errlog)}")
+                    buffer += chunk
+                    while b"\n" in buffer:
+                        line, buffer = buffer.split(b"\n", 1)
+                        message = json.loads(line)
+                        if message.get("id") != 2:
+                            continue
+                        elapsed = time.perf_counter() - t0
+                        if "error" in message:
+                            raise RuntimeError(f"tools/list failed: {message['error']}")
+                        return elapsed, len(message["result"]["tools"])
+
+
+IMPORT_PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def import_seconds(module: str) -> float:
+    out = subprocess.run(
+        [PYTHON, "-c", IMPORT_PROBE.format(module=module)],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"import {module} failed: {last_lines(out.stderr)}")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+_IMPORTTIME = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
+
+
+def heaviest_imports_beyond_sdk(module: str, top: int = 6) -> list[tuple[str, float]]:
+    """Modules ``module`` loads that ``mcp.server`` did not, by self time (ms), from -X importtime."""
+    out = subprocess.run(
+        [PYTHON, "-X", "importtime", "-c", f"import mcp.server; import {module}"],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    lines = out.stderr.splitlines()
+    # Everything after the top-level mcp.server entry was imported by the project's module.
+    start = next(i for i, line in enumerate(lines) if re.search(r"\|\s?mcp\.server$", line) or line.endswith("| mcp"))
+    rows = [m for line in lines[start + 1 :] if (m := _IMPORTTIME.search(line))]
+    by_self = sorted(((m.group(4), int(m.group(1)) / 1000) for m in rows), key=lambda r: -r[1])
+    return [(name, round(ms, 1)) for name, ms in by_self[:top]]
+
+
+def _project_module() -> str:
+    for name in ("zoom_mcp.server", "zoom_mcp.cli"):
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise Unavailable("zoom_mcp.server not written yet")
+
+
+def import_figures(runs: int) -> list[Figure]:
+    project = _project_module()
+    sdk_s: list[float] = []
+    ours_s: list[float] = []
+    for _ in range(runs):
+        sdk_s.append(import_seconds("mcp.server"))
+        ours_s.append(import_seconds(project))
+    sdk, ours = median(sdk_s) * 1000, median(ours_s) * 1000
+    heavy = heaviest_imports_beyond_sdk(project)
+    return [
+        Figure(
+            SECTION,
+            f"import {project} (fresh process, incl. SDK)",
+            round(ours, 1),
+            "ms",
+            baseline=round(sdk, 1),
+            baseline_label="import mcp.server",
+            ratio=ratio(ours, sdk),
+            note=f"median of {runs}",
+        ),
+        Figure(
+            SECTION,
+            "  import time beyond the SDK",
+            round(ours - sdk, 1),
+            "ms",
+            note="heaviest: " + ", ".join(f"{n} {ms} ms" for n, ms in heavy[:4]),
+            extra={"heaviest_self_ms": heavy},
+        ),
+    ]
+
+
+def stdio_figures(runs: int, deadline: float) -> list[Figure]:
+    if importlib.util.find_spec("zoom_mcp.cli") is None:
+        raise Unavailable("zoom_mcp.cli not written yet")
+    if not BARE_SERVER.exists():
+        raise Unavailable("tests/bench/bare_server.py missing")
+    timeout = 30.0
+    # One untimed start each: bytecode caches and the page cache are warm for both.
+    first_tools_list(ZOOM_MCP, timeout)
+    first_tools_list(BARE, timeout)
+    ours_t: list[float] = []
+    bare_t: list[float] = []
+    tools = 0
+    for i in range(runs):
+        if time.monotonic() > deadline - 2 * timeout:
+            break
+        order = [(ZOOM_MCP, ours_t), (BARE, bare_t)]
+        for cmd, sink in order if i % 2 == 0 else reversed(order):
+            seconds, count = first_tools_list(cmd, timeout)
+            sink.append(seconds)
+            if cmd is ZOOM_MCP:
+                tools = count
+    ours, bare = median(ours_t) * 1000, median(bare_t) * 1000
+    r = ratio(ours, bare)
+    return [
+        Figure(
+            SECTION,
+            f"stdio start -> first tools/list, zoom-mcp --sandbox ({tools} tools)",
+            round(ours),
+            "ms",
+            baseline=round(bare),
+            baseline_label="bare SDK server, 1 tool",
+            ratio=r,
+            flag=f"> {COLD_START_RATIO}x bare server" if r is not None and r > COLD_START_RATIO else "",
+            note=f"median of {len(ours_t)}, interleaved",
+            extra={"zoom_mcp_s": ours_t, "bare_s": bare_t},
+        )
+    ]
+
+
+def run(quick: bool, deadline: float) -> list[Figure]:
+    runs = 3 if quick else 7
+    figures: list[Figure] = []
+    # Each half fails on its own: import time needs only the server module, not a working CLI.
+    for label, part in (
+        ("import time beyond the SDK", lambda: import_figures(runs)),
+        ("stdio cold start", lambda: stdio_figures(runs, deadline)),
+    ):
+        try:
+            figures += part()
+        except Unavailable as exc:
+            figures.append(Figure(SECTION, label, None, note=f"n/a ({exc})"))
+        except (RuntimeError, TimeoutError, OSError, ValueError) as exc:
+            figures.append(Figure(SECTION, label, None, note=f"n/a (error: {exc})"))
+    return figures

@@ -1,0 +1,111 @@
+"""Shared fixtures: an in-process sandbox Zoom, an executor wired to it, and MCP clients.
+
+``client`` is a factory: ``async with client(mode="legacy", scopes="chat_message:read") as c``
+opens an SDK ``Client`` on a fresh ``ZoomServer`` whose executor talks to a sandbox over an ASGI
+transport, with real server-to-server OAuth. ``c.zoom_server`` and ``c.sandbox`` give the test
+the server and the sandbox behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+import pytest
+from mcp import Client
+
+from zoom_mcp.config import Settings
+
+if TYPE_CHECKING:
+    from zoom_mcp.executor import Executor
+    from zoom_mcp.sandbox import Sandbox
+    from zoom_mcp.server import ZoomServer
+
+# Never resolved: the ASGI transport routes every request to the sandbox app in-process.
+SANDBOX_URL = "http://sandbox.test"
+CALL_TIMEOUT = 20.0
+
+
+def sandbox_settings(sandbox: Sandbox, env: Mapping[str, str] | None = None) -> Settings:
+    """Settings pointing at ``sandbox``, plus extra environment variables (``ZOOM_MCP_RESULT_BUDGET``, ...)."""
+    return Settings.from_env({**sandbox.settings_env(base_url=SANDBOX_URL), **(env or {})})
+
+
+def sandbox_executor(sandbox: Sandbox, settings: Settings) -> Executor:
+    # Imported here so test modules that need none of this still collect while parts are missing.
+    from zoom_mcp.executor import Executor
+
+    return Executor(settings, transport=httpx2.ASGITransport(app=sandbox.app))
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    from zoom_mcp.sandbox import Sandbox
+
+    return Sandbox()
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox) -> Settings:
+    return sandbox_settings(sandbox)
+
+
+@pytest.fixture
+async def executor(sandbox: Sandbox, settings: Settings) -> AsyncIterator[Executor]:
+    async with sandbox_executor(sandbox, settings) as entered:
+        yield entered
+
+
+@asynccontextmanager
+async def open_server(
+    sandbox: Sandbox, env: Mapping[str, str] | None = None, **server_kwargs: Any
+) -> AsyncIterator[ZoomServer]:
+    """A ZoomServer on its own executor against ``sandbox``."""
+    from zoom_mcp.server import ZoomServer
+
+    settings = sandbox_settings(sandbox, env)
+    async with sandbox_executor(sandbox, settings) as executor:
+        yield ZoomServer(executor, settings, **server_kwargs)
+
+
+ClientFactory = Callable[..., AbstractAsyncContextManager[Client]]
+
+
+@pytest.fixture
+def client(sandbox: Sandbox) -> ClientFactory:
+    """Open in-process clients: ``client(mode=..., scopes=..., env=..., sandbox=..., **Client kwargs)``.
+
+    ``scopes`` builds a fresh sandbox granting only those scopes (ignored when ``sandbox`` is given).
+    """
+
+    @asynccontextmanager
+    async def open_client(
+        *,
+        mode: str = "auto",
+        scopes: str | None = None,
+        env: Mapping[str, str] | None = None,
+        sandbox: Sandbox | None = None,
+        server_kwargs: Mapping[str, Any] | None = None,
+        **client_kwargs: Any,
+    ) -> AsyncIterator[Client]:
+        from zoom_mcp.sandbox import Sandbox
+
+        box = sandbox or (Sandbox(scopes=scopes) if scopes is not None else default_sandbox)
+        async with open_server(box, env, **(server_kwargs or {})) as server:
+            client_kwargs.setdefault("read_timeout_seconds", CALL_TIMEOUT)
+            # The tool list changes with scopes during a test; never serve it from the client cache.
+            client_kwargs.setdefault("cache", None)
+            async with Client(server, mode=mode, **client_kwargs) as connected:
+                connected.zoom_server = server  # type: ignore[attr-defined]
+                connected.sandbox = box  # type: ignore[attr-defined]
+                yield connected
+
+    default_sandbox = sandbox
+    return open_client

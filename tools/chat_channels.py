@@ -1,0 +1,288 @@
+"""Team Chat channels as a user sees them: list, create, get, update, delete, join, leave, members."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field
+from zoom_mcp.tools._common import (
+    ChannelId,
+    ChatPageSize,
+    ChatPageToken,
+    MemberEmails,
+    NonEmpty,
+    UserId,
+)
+
+from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.chat_format import decode_channels
+from zoom_mcp.scopes import ScopeRequirement, needs
+
+if TYPE_CHECKING:
+    from zoom_mcp.executor import CallContext
+
+
+def encode_email_objects(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Turn the model's list of emails into Zoom's ``[{"email": ...}]`` (members or admins)."""
+    request = ctx.default_request(args)
+    body = dict(request.json or {})
+    for key in ("members", "admins"):
+        if isinstance(body.get(key), list):
+            body[key] = [{"email": email} for email in body[key]]
+    return replace(request, json=body)
+
+
+def encode_csv_query(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Zoom's batch endpoints take ids as one comma-separated query value, not repeated keys."""
+    request = ctx.default_request(args)
+    query = {key: ",".join(value) if isinstance(value, list) else value for key, value in request.query.items()}
+    return replace(request, query=query)
+
+
+ChannelName = Annotated[str, NonEmpty, Field(max_length=128, description="Channel name")]
+MemberRef = Annotated[
+    str, NonEmpty, Field(serialization_alias="identifier", description="Member email, user id or member id")
+]
+# Zoom's numeric channel types; 4 exists only on create, 5 only on update.
+CreateType = Annotated[
+    Literal[1, 2, 3, 4],
+    Field(description="1 private, 2 private same account, 3 public, 4 group chat"),
+]
+UpdateType = Annotated[
+    Literal[1, 2, 3, 5] | None,
+    Field(description="1 private, 2 private same account, 3 public, 5 public incl. external"),
+]
+
+
+class ListChannels(ToolInput):
+    user_id: UserId = None
+    page_size: ChatPageSize = 10
+    next_page_token: ChatPageToken = None
+
+
+class CreateChannel(ToolInput):
+    user_id: UserId = None
+    name: ChannelName
+    type: CreateType = 1
+    members: Annotated[MemberEmails | None, Field(description="Member emails")] = None
+
+
+class ChannelRef(ToolInput):
+    channel_id: ChannelId
+
+
+class UpdateChannel(ToolInput):
+    channel_id: ChannelId
+    name: Annotated[str | None, NonEmpty, Field(max_length=128, description="New name")] = None
+    type: UpdateType = None
+
+
+class ListMembers(ToolInput):
+    channel_id: ChannelId
+    page_size: ChatPageSize = 10
+    next_page_token: ChatPageToken = None
+
+
+class InviteMembers(ToolInput):
+    channel_id: ChannelId
+    members: MemberEmails
+
+
+class RemoveMember(ToolInput):
+    channel_id: ChannelId
+    member: MemberRef
+
+
+class RemoveMembers(ToolInput):
+    channel_id: ChannelId
+    ids: Annotated[list[str], LOCAL, Field(min_length=1, description="Ids of the members to remove")]
+    id_kind: Annotated[Literal["user", "member"], LOCAL, Field(description="User ids or member ids")] = "user"
+
+
+def encode_remove_members(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    # Zoom takes user_ids or member_ids as one comma-separated query value; one list plus a kind
+    # lets the confirmation name exactly who is removed.
+    if not isinstance(args, RemoveMembers):
+        raise TypeError(f"expected RemoveMembers, got {type(args).__name__}")
+    key = "user_ids" if args.id_kind == "user" else "member_ids"
+    request = ctx.default_request(args)
+    return replace(request, query={**request.query, key: ",".join(args.ids)})
+
+
+def _read(granular: str) -> ScopeRequirement:
+    return needs("chat_channel:read", granular=granular)
+
+
+def _write(granular: str) -> ScopeRequirement:
+    return needs("chat_channel:write", granular=granular)
+
+
+TOOLS = [
+    ToolSpec(
+        name="chat_list_channels",
+        title="List my channels",
+        description="List the channels you belong to.",
+        endpoint="GET /chat/users/{userId}/channels",
+        input=ListChannels,
+        scopes=_read("team_chat:read:list_user_channels"),
+        page=Page(items="channels"),
+        decode=decode_channels,
+        toolset="chat_channels",
+        rate="medium",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_create_channel",
+        title="Create channel",
+        description="Create a channel, optionally with up to 5 first members from your contacts.",
+        endpoint="POST /chat/users/{userId}/channels",
+        input=CreateChannel,
+        scopes=_write("team_chat:write:user_channel"),
+        encode=encode_email_objects,
+        verify="chat_list_channels",
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=False,
+        idempotent=False,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_get_channel",
+        title="Get channel",
+        description="Get a channel's name, type, link and settings.",
+        endpoint="GET /chat/channels/{channelId}",
+        input=ChannelRef,
+        scopes=_read("team_chat:read:channel"),
+        toolset="chat_channels",
+        rate="medium",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_update_channel",
+        title="Update channel",
+        description="Rename a channel or change its type; owner or channel admin only.",
+        endpoint="PATCH /chat/channels/{channelId}",
+        input=UpdateChannel,
+        scopes=_write("team_chat:update:channel"),
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_delete_channel",
+        title="Delete channel",
+        description="Delete a channel you own with all its messages. Permanent.",
+        endpoint="DELETE /chat/channels/{channelId}",
+        input=ChannelRef,
+        scopes=_write("team_chat:delete:channel"),
+        confirm="Delete channel {channel_id} and all its messages permanently",
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_list_channel_members",
+        title="List channel members",
+        description="List a channel's members with their roles.",
+        endpoint="GET /chat/channels/{channelId}/members",
+        input=ListMembers,
+        scopes=_read("team_chat:read:list_members"),
+        page=Page(items="members"),
+        toolset="chat_channels",
+        rate="medium",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_invite_channel_members",
+        title="Invite channel members",
+        description="Add up to 5 of your contacts to a channel.",
+        endpoint="POST /chat/channels/{channelId}/members",
+        input=InviteMembers,
+        scopes=_write("team_chat:write:members"),
+        encode=encode_email_objects,
+        verify="chat_list_channel_members for the same channel",
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=False,
+        idempotent=False,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_join_channel",
+        title="Join channel",
+        description="Join a public channel.",
+        endpoint="POST /chat/channels/{channelId}/members/me",
+        input=ChannelRef,
+        scopes=_write("team_chat:write:member"),
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_leave_channel",
+        title="Leave channel",
+        description="Leave a channel; a private one needs a new invite to rejoin.",
+        endpoint="DELETE /chat/channels/{channelId}/members/me",
+        input=ChannelRef,
+        scopes=_write("team_chat:delete:member"),
+        confirm="Leave channel {channel_id}",
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_remove_channel_member",
+        title="Remove channel member",
+        description="Remove one member from a channel you own or administer.",
+        endpoint="DELETE /chat/channels/{channelId}/members/{identifier}",
+        input=RemoveMember,
+        scopes=_write("team_chat:delete:member"),
+        confirm="Remove {member} from channel {channel_id}",
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_remove_channel_members",
+        title="Remove channel members (batch)",
+        description="Remove several members from a channel in one call.",
+        endpoint="DELETE /chat/channels/{channelId}/members",
+        input=RemoveMembers,
+        scopes=_write("team_chat:delete:batch_members"),
+        encode=encode_remove_members,
+        confirm="Remove {ids} from channel {channel_id}",
+        toolset="chat_channels",
+        rate="medium",
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        open_world=True,
+    ),
+]

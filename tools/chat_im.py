@@ -1,0 +1,111 @@
+"""Zoom's deprecated IM API (/im/...): kept for accounts that still rely on it; prefer chat_*."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, ReportPageSize, UserId, WireDate
+
+from zoom_mcp.catalog import QUERY, Page, ToolInput, ToolSpec
+from zoom_mcp.chat_format import decode_messages
+from zoom_mcp.scopes import needs
+
+ChatUser = Annotated[str | None, Field(description="Contact email or user id")]
+
+
+class ListMessages(ToolInput):
+    one_of = (("chat_user", "channel"),)
+
+    user_id: UserId = None
+    chat_user: ChatUser = None
+    channel: Annotated[str | None, Field(description="Channel id")] = None
+    date: Annotated[WireDate | None, Field(description="Day; default today")] = None
+    page_size: ChatPageSize = 10
+    next_page_token: ChatPageToken = None
+
+
+class SendMessage(ToolInput):
+    # Zoom takes the recipient in the query and only the text in the body.
+    chat_user: Annotated[str, NonEmpty, QUERY, Field(description="Recipient email or user id")]
+    message: Annotated[str, NonEmpty, Field(description="Message text")]
+
+
+class ListSessions(ToolInput):
+    from_date: Annotated[WireDate, Field(serialization_alias="from", description="Start date")]
+    to_date: Annotated[WireDate, Field(serialization_alias="to", description="End date; range max 1 month")]
+    # Like the reports, the old IM session calls serve up to 300 rows a page.
+    page_size: ReportPageSize = 30
+    next_page_token: ChatPageToken = None
+
+
+class SessionMessages(ListSessions):
+    session_id: Annotated[str, NonEmpty, Field(serialization_alias="sessionId", description="Session id")]
+
+
+TOOLS = [
+    ToolSpec(
+        name="chat_im_list_messages",
+        title="List IM messages (deprecated)",
+        description="Deprecated IM API: list IM messages with a contact or channel; prefer chat_list_messages.",
+        endpoint="GET /im/users/{userId}/chat/messages",
+        input=ListMessages,
+        scopes=needs("imchat:read", admin=False),
+        page=Page(items="messages"),
+        decode=decode_messages,
+        toolset="chat_im",
+        rate="medium",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_im_send_message",
+        title="Send IM message (deprecated)",
+        description="Deprecated IM API: send a direct message; prefer chat_send_message.",
+        endpoint="POST /im/users/me/chat/messages",
+        input=SendMessage,
+        # imchat:write has no granular equivalent.
+        scopes=needs("imchat:write", admin=False),
+        verify="chat_im_list_messages with the same chat_user",
+        toolset="chat_im",
+        rate="medium",
+        read_only=False,
+        destructive=False,
+        idempotent=False,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_im_list_session_messages",
+        title="List IM session messages (deprecated)",
+        description="Deprecated IM API: list the messages of one IM session; prefer chat_list_messages.",
+        endpoint="GET /im/chat/sessions/{sessionId}",
+        input=SessionMessages,
+        scopes=needs("imchat:read", admin=False),
+        page=Page(items="messages"),
+        decode=decode_messages,
+        toolset="chat_im",
+        rate="medium",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_im_list_sessions",
+        title="List IM sessions (deprecated)",
+        description="Deprecated IM API: list IM sessions in a date range; prefer chat_list_sessions.",
+        endpoint="GET /im/chat/sessions",
+        input=ListSessions,
+        scopes=needs("imchat:read"),
+        page=Page(items="sessions"),
+        toolset="chat_im",
+        # Zoom labels this one Heavy, unlike the other IM calls.
+        rate="heavy",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+]

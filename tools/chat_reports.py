@@ -1,0 +1,62 @@
+"""Chat history reports: an account admin's view of every chat session and its messages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, WireDate
+
+from zoom_mcp.catalog import Page, ToolInput, ToolSpec
+from zoom_mcp.chat_format import decode_messages
+from zoom_mcp.scopes import needs
+
+# Zoom reports cover at most one month per request, within the last six months.
+FromDate = Annotated[WireDate, Field(serialization_alias="from", description="Start date, within 6 months")]
+ToDate = Annotated[WireDate, Field(serialization_alias="to", description="End date; range max 1 month")]
+
+
+class ReportSessions(ToolInput):
+    from_date: FromDate
+    to_date: ToDate
+    page_size: ReportPageSize = 30
+    next_page_token: ChatPageToken = None
+
+
+class ReportMessages(ReportSessions):
+    session_id: Annotated[str, NonEmpty, Field(serialization_alias="sessionId", description="Session id")]
+
+
+TOOLS = [
+    ToolSpec(
+        name="chat_report_list_sessions",
+        title="Chat sessions report",
+        description="Account admin: list every chat session active in a date range.",
+        endpoint="GET /report/chat/sessions",
+        input=ReportSessions,
+        scopes=needs("report_chat:read:admin", granular="report:read:list_chat_sessions:admin"),
+        page=Page(items="sessions"),
+        toolset="chat_reports",
+        rate="heavy",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+    ToolSpec(
+        name="chat_report_list_messages",
+        title="Chat messages report",
+        description="Account admin: list the messages of one chat session in a date range.",
+        endpoint="GET /report/chat/sessions/{sessionId}",
+        input=ReportMessages,
+        scopes=needs("report_chat:read:admin", granular="report:read:chat_session:admin"),
+        page=Page(items="messages"),
+        decode=decode_messages,
+        toolset="chat_reports",
+        rate="heavy",
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        open_world=True,
+    ),
+]

@@ -1,0 +1,343 @@
+"""Bearer tokens for Zoom: static, server-to-server OAuth, or user OAuth with refresh tokens.
+
+OAuth tokens are cached and renewed before they expire, with one token request in flight
+however many calls wait for it: Zoom has been seen answering bursts of token requests with
+401s (zoom-api.md §1.1). User OAuth rotates the refresh token on every refresh and only the
+newest one works, so each new one is written to the token file before anything else happens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import anyio
+import httpx2
+
+from zoom_mcp.config import Settings
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomAuthError
+from zoom_mcp.http import token_allowed
+from zoom_mcp.redact import SECRETS
+from zoom_mcp.scopes import parse_scopes
+
+log = logging.getLogger("zoom_mcp")
+
+TOKEN_PATH = "/oauth/token"
+# Renew this long before expiry (Zoom's own SDK uses 60 s), or halfway for short-lived tokens.
+EXPIRY_MARGIN = 60.0
+DEFAULT_EXPIRES_IN = 3600.0
+DEFAULT_TOKEN_FILE = Path("~/.config/zoom-mcp/token.json")
+
+ScopesCallback = Callable[[frozenset[str] | None], None]
+
+S2S_FIX = "check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (an activated server-to-server OAuth app)"
+USER_FIX = (
+    "re-authorize the Zoom app and set the new ZOOM_REFRESH_TOKEN (only the newest refresh token works); "
+    "also check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
+)
+CREDENTIAL_CHOICES = (
+    "set ZOOM_ACCESS_TOKEN (a bearer token), or ZOOM_ACCOUNT_ID + ZOOM_CLIENT_ID + ZOOM_CLIENT_SECRET "
+    "(server-to-server OAuth), or ZOOM_CLIENT_ID + ZOOM_CLIENT_SECRET + ZOOM_REFRESH_TOKEN or ZOOM_TOKEN_FILE "
+    "(user OAuth)"
+)
+
+
+class AuthProvider(Protocol):
+    granted_scopes: frozenset[str] | None
+    api_base_url: str | None
+
+    async def token(self) -> str: ...
+
+    async def renew(self, stale: str) -> str: ...
+
+    def on_scopes_changed(self, callback: ScopesCallback) -> None: ...
+
+
+class _ScopeListeners:
+    granted_scopes: frozenset[str] | None = None
+    api_base_url: str | None = None
+
+    def __init__(self) -> None:
+        self._callbacks: list[ScopesCallback] = []
+
+    def on_scopes_changed(self, callback: ScopesCallback) -> None:
+        self._callbacks.append(callback)
+
+    def _set_scopes(self, scopes: frozenset[str] | None) -> None:
+        if scopes == self.granted_scopes:
+            return
+        self.granted_scopes = scopes
+        for callback in self._callbacks:
+            try:
+                callback(scopes)
+            except Exception:
+                # A listener's bug must not fail the token renewal every call depends on.
+                log.exception("scope change listener failed")
+
+
+class StaticTokenAuth(_ScopeListeners):
+    """ZOOM_ACCESS_TOKEN: used as is; it cannot be renewed."""
+
+    def __init__(self, token: str, scopes: frozenset[str] | None) -> None:
+        super().__init__()
+        SECRETS.add(token)
+        self._token = token
+        self.granted_scopes = scopes
+
+    async def token(self) -> str:
+        return self._token
+
+    async def renew(self, stale: str) -> str:
+        raise ZoomAuthError(
+            401,
+            124,
+            "Zoom rejected ZOOM_ACCESS_TOKEN (invalid or expired)",
+            fix="set a fresh ZOOM_ACCESS_TOKEN, or configure OAuth so tokens renew themselves",
+        )
+
+
+class MissingAuth(_ScopeListeners):
+    """No usable credentials: every call says which settings to add."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.message = f"No Zoom credentials configured{_what_is_missing(settings)}: {CREDENTIAL_CHOICES}."
+
+    async def token(self) -> str:
+        raise ToolUsageError(self.message)
+
+    async def renew(self, stale: str) -> str:
+        raise ToolUsageError(self.message)
+
+
+def _what_is_missing(settings: Settings) -> str:
+    if settings.client_id and not settings.client_secret:
+        return " (ZOOM_CLIENT_SECRET is not set)"
+    if settings.client_secret and not settings.client_id:
+        return " (ZOOM_CLIENT_ID is not set)"
+    if settings.client_id and settings.client_secret:
+        return " (add ZOOM_ACCOUNT_ID, or ZOOM_REFRESH_TOKEN / ZOOM_TOKEN_FILE)"
+    if settings.account_id or settings.refresh_token:
+        return " (ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET are not set)"
+    return ""
+
+
+class _OAuthTokenAuth(_ScopeListeners, ABC):
+    """Shared OAuth machinery: the cache, the single-flight lock, the token endpoint call."""
+
+    fix = S2S_FIX
+
+    def __init__(
+        self, settings: Settings, client: httpx2.AsyncClient, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._client = client
+        self._clock = clock
+        self._lock = anyio.Lock()
+        self._token: str | None = None
+        self._renew_at = 0.0
+        SECRETS.add(settings.client_secret)
+
+    @abstractmethod
+    def _grant(self) -> dict[str, str]:
+        """The form fields of this flow's token request."""
+
+    def _accepted(self, payload: dict[str, Any]) -> None:
+        """Called with each successful token response, still under the lock."""
+
+    def _fresh(self) -> str | None:
+        return self._token if self._token is not None and self._clock() < self._renew_at else None
+
+    async def token(self) -> str:
+        if (token := self._fresh()) is not None:
+            return token
+        async with self._lock:
+            if (token := self._fresh()) is not None:
+                return token
+            return await self._obtain()
+
+    async def renew(self, stale: str) -> str:
+        async with self._lock:
+            # Another caller renewed while this one waited: use theirs.
+            if self._token is not None and self._token != stale:
+                return self._token
+            return await self._obtain()
+
+    async def _obtain(self) -> str:
+        settings = self._settings
+        url = settings.oauth_base_url.rstrip("/") + TOKEN_PATH
+        try:
+            response = await self._client.post(
+                url, data=self._grant(), auth=(settings.client_id or "", settings.client_secret or "")
+            )
+        except httpx2.TransportError as exc:
+            # The exception text can carry the URL and headers: only its type is reported.
+            raise ZoomAPIError(
+                None, None, f"Zoom's token endpoint did not answer ({type(exc).__name__}); nothing was sent to Zoom"
+            ) from None
+        payload = _json_object(response)
+        if not response.is_success or not isinstance(payload.get("access_token"), str):
+            raise self._refused(response, payload)
+        self._accept(payload)
+        assert self._token is not None
+        return self._token
+
+    def _refused(self, response: httpx2.Response, payload: dict[str, Any]) -> ZoomAPIError:
+        code = payload.get("code") if isinstance(payload.get("code"), int) else None
+        message = str(payload.get("reason") or payload.get("message") or payload.get("error") or "")
+        message = message or f"token request failed with HTTP {response.status_code}"
+        headers = dict(response.headers)
+        tracking = response.headers.get("x-zm-trackingid")
+        if response.status_code == 429 or response.status_code >= 500:
+            return ZoomAPIError(response.status_code, code, message, tracking_id=tracking, headers=headers)
+        return ZoomAuthError(response.status_code, code, message, fix=self.fix, tracking_id=tracking, headers=headers)
+
+    def _accept(self, payload: dict[str, Any]) -> None:
+        token = payload["access_token"]
+        SECRETS.add(token, payload.get("refresh_token"))
+        try:
+            expires_in = float(payload.get("expires_in") or DEFAULT_EXPIRES_IN)
+        except (TypeError, ValueError):
+            expires_in = DEFAULT_EXPIRES_IN
+        self._token = token
+        self._renew_at = self._clock() + max(expires_in - EXPIRY_MARGIN, expires_in / 2)
+        self.api_base_url = self._api_base(payload.get("api_url"))
+        self._accepted(payload)
+        scope = payload.get("scope")
+        self._set_scopes(parse_scopes(scope) if isinstance(scope, str) else None)
+
+    def _api_base(self, api_url: Any) -> str | None:
+        if not isinstance(api_url, str) or not api_url:
+            return None
+        base = api_url.rstrip("/")
+        # The token goes wherever this points, so only Zoom's hosts (or trusted ones) are taken.
+        if not token_allowed(httpx2.URL(base), self._settings):
+            log.warning("ignoring api_url %s from the token response: not a Zoom host", base)
+            return None
+        return base if base.endswith("/v2") else base + "/v2"
+
+
+class AccountCredentialsAuth(_OAuthTokenAuth):
+    """Server-to-server OAuth: a new token per hour from the account credentials."""
+
+    fix = S2S_FIX
+
+    def _grant(self) -> dict[str, str]:
+        return {"grant_type": "account_credentials", "account_id": self._settings.account_id or ""}
+
+
+class RefreshTokenAuth(_OAuthTokenAuth):
+    """User OAuth: refresh-token grant, persisting each rotated refresh token.
+
+    The token file records a fingerprint of the ZOOM_REFRESH_TOKEN its chain started from. The
+    file's token is used while that still matches the environment (it is the newer rotation of
+    the same grant); a different environment token means the user re-authorized, so it wins.
+    """
+
+    fix = USER_FIX
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx2.AsyncClient,
+        token_file: Path,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(settings, client, clock=clock)
+        self.token_file = token_file
+        self._refresh_token, self._origin = _initial_refresh_token(settings.refresh_token, read_token_file(token_file))
+        SECRETS.add(self._refresh_token)
+
+    def _grant(self) -> dict[str, str]:
+        if not self._refresh_token:
+            raise ToolUsageError(
+                f"No refresh token: {self.token_file} holds none; set ZOOM_REFRESH_TOKEN from a fresh authorization."
+            )
+        return {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
+
+    def _accepted(self, payload: dict[str, Any]) -> None:
+        rotated = payload.get("refresh_token")
+        if not isinstance(rotated, str) or not rotated or rotated == self._refresh_token:
+            return
+        self._refresh_token = rotated
+        record = {"refresh_token": rotated, "origin": self._origin, "updated_at": datetime.now(UTC).isoformat()}
+        try:
+            write_token_file(self.token_file, record)
+        except OSError as exc:
+            # The previous refresh token no longer works; say loudly that the new one was not kept.
+            log.error("could not save the rotated refresh token to %s (%s)", self.token_file, type(exc).__name__)
+
+
+def fingerprint(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def _initial_refresh_token(env_token: str | None, stored: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    stored_token = stored.get("refresh_token") if stored else None
+    if isinstance(stored_token, str) and stored_token:
+        origin = stored.get("origin") if stored else None
+        if env_token is None or env_token == stored_token or origin in (None, fingerprint(env_token)):
+            return stored_token, origin if isinstance(origin, str) else None
+    if env_token:
+        return env_token, fingerprint(env_token)
+    return None, None
+
+
+def read_token_file(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable token file %s (%s)", path, type(exc).__name__)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_token_file(path: Path, record: dict[str, Any]) -> None:
+    """Replace ``path`` atomically with a 0600 file: a crash leaves the old or the new, never half."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _json_object(response: httpx2.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def auth_from_settings(
+    settings: Settings, client: httpx2.AsyncClient, *, clock: Callable[[], float] = time.monotonic
+) -> AuthProvider:
+    if settings.access_token:
+        return StaticTokenAuth(settings.access_token, settings.granted_scopes)
+    if settings.client_id and settings.client_secret:
+        if settings.account_id:
+            return AccountCredentialsAuth(settings, client, clock=clock)
+        if settings.refresh_token or settings.token_file:
+            token_file = (settings.token_file or DEFAULT_TOKEN_FILE).expanduser()
+            return RefreshTokenAuth(settings, client, token_file, clock=clock)
+    return MissingAuth(settings)

@@ -1,0 +1,345 @@
+"""The one place that talks to Zoom: a tool call in, a ``ToolResult`` out, never an exception.
+
+A call is validated by the tool's input model, encoded into a ``Request`` (by the tool's hook or
+by the path/query/body rules of the catalog), sent with auth and the retry policy, decoded, and
+shaped within the result budget. Any failure becomes a short error result that says what to do.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+import httpx2
+from pydantic import ValidationError
+
+from zoom_mcp.auth import AuthProvider, auth_from_settings
+from zoom_mcp.catalog import LOCAL, PATH, QUERY, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.config import Settings
+from zoom_mcp.error_shaping import internal_error_text, validation_text, zoom_error_text
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError
+from zoom_mcp.http import REDIRECT_STATUSES, base_url, build_client, build_request, send_following_redirects
+from zoom_mcp.redact import SECRETS, install_log_filter
+from zoom_mcp.results import ToolResult
+from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
+from zoom_mcp.shaping import PageCursor, decode_page_token, shape_page, shape_result
+
+log = logging.getLogger("zoom_mcp")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+# Requests in flight per call for send_many, by the tool's Zoom rate label: well under the
+# per-second limits of a Free plan (zoom-api.md §3), which are shared by every app on the account.
+CONCURRENCY = {"light": 8, "medium": 4, "heavy": 2, "resource-intensive": 1}
+# Failures that happen before a request leaves this machine: retrying them cannot double a write.
+NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+_PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+class CallContext:
+    """What encode and decode hooks get: the settings, the spec, and a way to reach Zoom."""
+
+    def __init__(self, executor: Executor, spec: ToolSpec) -> None:
+        self.settings: Settings = executor.settings
+        self.spec = spec
+        self._executor = executor
+        # Set once a request that must not be repeated may have left: later failures say so.
+        self.sent_unsafe = False
+
+    def default_request(self, args: ToolInput) -> Request:
+        """The request the catalog's location rules give for ``args``."""
+        spec = self.spec
+        values = args.model_dump(mode="json", by_alias=True, exclude_none=True)
+        path_values: dict[str, str] = {}
+        query: dict[str, Any] = {}
+        body: dict[str, Any] = {}
+        for name, (wire, where) in spec.locations.items():
+            value = values.get(wire)
+            if where is PATH:
+                value = value if value is not None else self._path_default(wire)
+                if value is None:
+                    raise ToolUsageError(f"{spec.name}: {name} is required.")
+                path_values[wire] = quote(str(value), safe="")
+            elif value is None or where is LOCAL:
+                continue
+            elif where is QUERY:
+                query[wire] = value
+            else:
+                body[wire] = value
+        path = _PATH_PARAM.sub(lambda match: path_values[match.group(1)], spec.path)
+        return Request(method=spec.method, path=path, host=spec.host, query=query, json=body or None)
+
+    def _path_default(self, wire: str) -> str | None:
+        if wire == "userId":
+            return self.settings.default_user
+        if wire == "email":
+            return self.settings.default_mailbox
+        return None
+
+    async def send(self, request: Request) -> Any:
+        """Send one request; JSON back (None for an empty body) or ZoomAPIError."""
+        return await self._executor.send(request, self)
+
+    async def send_many(self, requests: list[Request]) -> list[Any | ZoomAPIError]:
+        """Send concurrently, bounded by the tool's rate label; results in request order."""
+        limit = anyio.Semaphore(CONCURRENCY.get(self.spec.rate, 2))
+        results: list[Any | ZoomAPIError] = [None] * len(requests)
+
+        async def one(index: int, request: Request) -> None:
+            async with limit:
+                try:
+                    results[index] = await self.send(request)
+                except ZoomAPIError as exc:
+                    results[index] = exc
+
+        async with anyio.create_task_group() as group:
+            for index, request in enumerate(requests):
+                group.start_soon(one, index, request)
+        return results
+
+
+class Executor:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        auth: AuthProvider | None = None,
+        sleep: Sleep = anyio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = build_client(settings, transport)
+        self.auth: AuthProvider = auth if auth is not None else auth_from_settings(settings, self.client)
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        SECRETS.add_all(settings.secrets())
+        install_log_filter()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def __aenter__(self) -> Executor:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # ---- one tool call ----------------------------------------------------------------------
+
+    async def call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
+        try:
+            args = spec.input.model_validate(arguments or {})
+        except ValidationError as exc:
+            return _error(SECRETS.text(validation_text(spec, exc)))
+        context = CallContext(self, spec)
+        try:
+            result = await self._run(spec, args, context)
+        except Exception as exc:
+            return self._failure(spec, args, context, exc)
+        return _redacted(result)
+
+    async def _run(self, spec: ToolSpec, args: ToolInput, context: CallContext) -> ToolResult:
+        cursor = _cursor(args) if spec.page is not None else None
+        if spec.encode is not None:
+            encoded = spec.encode(spec, args, context)
+            request = await encoded if inspect.isawaitable(encoded) else encoded
+        else:
+            request = context.default_request(args)
+        if spec.page is not None and cursor is not None:
+            request = _with_paging(request, spec, cursor)
+        data = await context.send(request)
+        zoom_next = _zoom_next_token(data, spec.page)
+        if spec.decode is not None:
+            data = await spec.decode(data, args, context)
+            if isinstance(data, ToolResult):
+                return data
+        if spec.page is not None and cursor is not None:
+            return shape_page(data, spec.page, cursor, zoom_next, self.settings.result_budget)
+        return shape_result(data, self.settings.result_budget)
+
+    def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:
+        exc = _single(exc)
+        if isinstance(exc, ToolUsageError):
+            return _error(SECRETS.text(str(exc)))
+        if isinstance(exc, ZoomAPIError):
+            log.info("%s: Zoom error status=%s code=%s tracking=%s", spec.name, exc.status, exc.code, exc.tracking_id)
+            return _error(SECRETS.text(zoom_error_text(spec, exc, args)))
+        log.error("%s failed", spec.name, exc_info=exc)
+        return _error(internal_error_text(spec, exc, uncertain=context.sent_unsafe))
+
+    # ---- HTTP with the retry policy ---------------------------------------------------------
+
+    async def send(self, request: Request, context: CallContext) -> Any:
+        """Send ``request`` for ``context``'s tool: auth, retries, and Zoom errors raised.
+
+        Retried: 429 per-second limits (any method; Zoom did not process the request), one
+        renewal on code 124 (any method, same reason), and 5xx, unreadable answers or network
+        failures only for requests that may be repeated (``may_retry_failure``), or that never
+        left. A request that may not be repeated and may have reached Zoom fails ``uncertain``.
+        """
+        repeatable = may_retry_failure(request.method, context.spec.idempotent)
+        token = await self.auth.token()
+        retries = 0
+        renewed = False
+        while True:
+            # After the token: its response may name the account's regional API host.
+            url = base_url(self.settings, request, self.auth.api_base_url) + request.path
+            if not repeatable:
+                context.sent_unsafe = True
+            try:
+                return await self._attempt(request, url, token, repeatable)
+            except ZoomAPIError as error:
+                error.retries = retries
+                if error.code == 124 and not renewed:
+                    renewed = True
+                    token = await self.auth.renew(token)
+                    continue
+                wait = self._retry_wait(error, repeatable, retries + 1)
+                if wait is None or retries >= self.settings.max_retries:
+                    raise
+                retries += 1
+                await self._sleep(wait)
+
+    async def _attempt(self, request: Request, url: str, token: str, repeatable: bool) -> Any:
+        """One round trip: the JSON answer, or ZoomAPIError (``uncertain`` if it may have acted)."""
+        try:
+            response = await self._transmit(request, url, token)
+        except httpx2.TransportError as exc:
+            reached = not isinstance(exc, NOT_SENT)
+            raise ZoomAPIError(None, None, self._transport_message(exc), uncertain=reached and not repeatable) from None
+        try:
+            if response.is_success:
+                return _success_body(response)
+            error = _error_from(response)
+        finally:
+            await response.aclose()
+        if error.status is not None and error.status >= 500:
+            error.uncertain = not repeatable
+        raise error
+
+    def _retry_wait(self, error: ZoomAPIError, repeatable: bool, attempt: int) -> float | None:
+        """Seconds to wait before trying ``error``'s request again, or None to give up."""
+        if error.status == 429:
+            if rate_limit_kind(error.headers, error.message) == "daily":
+                return None
+            return qps_wait(error.headers, datetime.now(UTC), self._rng)
+        if error.status is None:
+            # A network failure: retried if repeatable, or if the request never left.
+            retry = repeatable or not error.uncertain
+        else:
+            # 5xx, or a 2xx whose body could not be read (a write then took effect).
+            retry = repeatable and (error.status >= 500 or error.status < 300)
+        return backoff(attempt, self._rng) if retry else None
+
+    async def _transmit(self, request: Request, url: str, token: str) -> httpx2.Response:
+        if request.host == "file":
+            return await send_following_redirects(self.client, request, url, token, self.settings)
+        return await self.client.send(build_request(self.client, request, url, token))
+
+    def _transport_message(self, exc: httpx2.TransportError) -> str:
+        kind = type(exc).__name__
+        if isinstance(exc, httpx2.TimeoutException):
+            return f"timed out after {self.settings.timeout:g} s ({kind})"
+        if isinstance(exc, NOT_SENT):
+            return f"could not connect ({kind})"
+        return f"the connection failed ({kind})"
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _cursor(args: ToolInput) -> PageCursor:
+    token = getattr(args, "next_page_token", None)
+    if token:
+        return decode_page_token(token)
+    return PageCursor(None, 0, getattr(args, "page_size", None) or 0)
+
+
+def _with_paging(request: Request, spec: ToolSpec, cursor: PageCursor) -> Request:
+    """Replace the model's paging fields with Zoom's, from the cursor."""
+    page = spec.page
+    assert page is not None
+    model_names = {"page_size", "next_page_token"}
+    wire_names = {spec.locations[name][0] for name in model_names if name in spec.locations}
+    query = {key: value for key, value in request.query.items() if key not in model_names | wire_names}
+    if cursor.size:
+        query[page.size_param] = cursor.size
+    if cursor.zoom:
+        query[page.token_param] = cursor.zoom
+    return replace(request, query=query)
+
+
+def _zoom_next_token(data: Any, page: Page | None) -> str | None:
+    if page is None or not isinstance(data, dict):
+        return None
+    token = data.get(page.token_field)
+    return token if isinstance(token, str) and token else None
+
+
+def _success_body(response: httpx2.Response) -> Any:
+    if not response.content.strip():
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise ZoomAPIError(
+            response.status_code,
+            None,
+            "its answer could not be read (not JSON)",
+            tracking_id=response.headers.get("x-zm-trackingid"),
+        ) from None
+
+
+def _error_from(response: httpx2.Response) -> ZoomAPIError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    body = body if isinstance(body, dict) else {}
+    code = body.get("code") if isinstance(body.get("code"), int) else None
+    message = body.get("message") or body.get("error_message") or body.get("reason") or body.get("error")
+    if not isinstance(message, str) or not message:
+        message = response.reason_phrase or f"HTTP {response.status_code}"
+    if response.status_code in REDIRECT_STATUSES:
+        # Only file uploads follow redirects, and only MAX_REDIRECTS of them.
+        message = f"Zoom answered with a redirect (HTTP {response.status_code}) that was not followed"
+    errors = [item for item in body.get("errors") or [] if isinstance(item, dict)]
+    return ZoomAPIError(
+        response.status_code,
+        code,
+        message,
+        errors=errors,
+        tracking_id=response.headers.get("x-zm-trackingid"),
+        headers=dict(response.headers),
+    )
+
+
+def _single(exc: Exception) -> Exception:
+    """The one failure inside a task group's exception group (send_many), else ``exc``."""
+    while isinstance(exc, ExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _error(text: str) -> ToolResult:
+    return ToolResult(text=text, is_error=True)
+
+
+def _redacted(result: ToolResult) -> ToolResult:
+    content = []
+    for block in result.content:
+        text = getattr(block, "text", None)
+        if isinstance(text, str) and hasattr(block, "model_copy"):
+            block = block.model_copy(update={"text": SECRETS.text(text)})
+        content.append(block)
+    structured = SECRETS.data(result.structured) if result.structured is not None else None
+    return replace(result, text=SECRETS.text(result.text), structured=structured, content=content)

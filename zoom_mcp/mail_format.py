@@ -1,0 +1,545 @@
+"""Zoom Mail encode and decode hooks.
+
+Encode: compose fields -> RFC 2822 ``raw`` (send, insert, drafts); read/starred/archive/move
+flags -> label changes (message, thread and batch modify). Decode: Zoom's Gmail-style message
+resources -> short readable views, list rows enriched with a metadata fetch per id, and
+attachment downloads as embedded resources or saved files.
+
+The input models live in ``zoom_mcp.tools``; this module reads them by attribute name and
+imports them only for type checking, because the tool modules import these hooks.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import mimetypes
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import replace
+from email.utils import getaddresses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import quote
+
+import anyio
+from mcp import types
+
+from zoom_mcp.catalog import Request, ToolInput, ToolSpec
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError
+from zoom_mcp.mime import (
+    ENCRYPTED_NOTE,
+    Attachment,
+    ReplyContext,
+    b64url_decode,
+    build_message,
+    encode_raw,
+    header_map,
+    html_to_text,
+    is_encrypted,
+    read_payload,
+    readable_date,
+    truncate,
+)
+from zoom_mcp.results import ToolResult
+from zoom_mcp.uploads import read_upload, resolve_upload
+
+if TYPE_CHECKING:
+    from zoom_mcp.executor import CallContext
+    from zoom_mcp.tools._common import ComposeInput, LabelChangeInput
+
+INBOX = "INBOX"
+UNREAD = "UNREAD"
+STARRED = "STARRED"
+IMPORTANT = "IMPORTANT"
+LIST_HEADERS = "From,To,Subject,Date"
+# A thread shows several messages at once, so each body gets a smaller share of the budget.
+THREAD_BODY_CHARS = 2_000
+# Text attachments are inlined as text only for types a model can read as such.
+_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/csv", "message/rfc822")
+
+_MAILBOX_ROOT = re.compile(r"^(.*?/emails/mailboxes/[^/]+)")
+
+
+def _mailbox_root(ctx: CallContext, args: ToolInput) -> str:
+    """``/emails/mailboxes/<email>`` as the executor fills it for this call."""
+    path = ctx.default_request(args).path
+    match = _MAILBOX_ROOT.match(path)
+    if match is None:  # every mail endpoint lives under this root; anything else is a catalog bug
+        raise RuntimeError(f"not a mailbox path: {path}")
+    return match.group(1)
+
+
+def _mailbox(args: ToolInput, ctx: CallContext) -> str:
+    return getattr(args, "mailbox", None) or ctx.settings.default_mailbox
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="@")
+
+
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if value not in (None, "", [], {})}
+
+
+# ---- encode: fixed query -----------------------------------------------------------------------
+
+
+def with_query(**fixed: str) -> Callable[[ToolSpec, ToolInput, CallContext], Request]:
+    """An encode hook adding fixed query parameters (``format=full``) the model need not choose."""
+
+    def encode(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+        request = ctx.default_request(args)
+        return replace(request, query={**request.query, **fixed})
+
+    return encode
+
+
+# ---- encode: compose ---------------------------------------------------------------------------
+
+
+async def load_attachments(paths: Iterable[str], upload_dir: Path | None) -> list[Attachment]:
+    """Read files named relative to the upload folder; nothing outside it is ever read."""
+    out: list[Attachment] = []
+    for relative in paths:
+        path = resolve_upload(upload_dir, relative)
+        content = await anyio.to_thread.run_sync(read_upload, path)
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        out.append(Attachment(filename=path.name, content=content, mime_type=mime_type))
+    return out
+
+
+async def _reply_context(ctx: CallContext, root: str, message_id: str) -> tuple[ReplyContext, str | None]:
+    original = await ctx.send(
+        Request(
+            method="GET",
+            path=f"{root}/messages/{_segment(message_id)}",
+            query={"format": "metadata", "metadata_headers": "Subject,Message-ID,References"},
+        )
+    )
+    original = original or {}
+    headers = header_map((original.get("payload") or {}).get("headers"))
+    reply = ReplyContext(
+        message_id=headers.get("message-id"),
+        references=headers.get("references"),
+        subject=headers.get("subject"),
+    )
+    return reply, original.get("threadId")
+
+
+async def _compose_raw(args: ComposeInput, ctx: CallContext, root: str) -> tuple[str, str | None]:
+    reply: ReplyContext | None = None
+    thread_id: str | None = None
+    if args.in_reply_to:
+        reply, thread_id = await _reply_context(ctx, root, args.in_reply_to)
+    attachments = await load_attachments(args.attachments or (), ctx.settings.upload_dir)
+    mailbox = _mailbox(args, ctx)
+    # "me" is not an address; Zoom fills From for the authenticated mailbox then.
+    sender = getattr(args, "sender", None) or (mailbox if "@" in mailbox else None)
+    message = build_message(
+        to=args.to or (),
+        cc=args.cc or (),
+        bcc=args.bcc or (),
+        subject=args.subject,
+        text=args.text,
+        html=args.html,
+        sender=sender,
+        reply=reply,
+        attachments=attachments,
+    )
+    return encode_raw(message), thread_id
+
+
+def compose_encoder(
+    shape: Literal["message", "draft"],
+) -> Callable[[ToolSpec, ToolInput, CallContext], Awaitable[Request]]:
+    """Encode hook for send / insert (``{"raw"}``) and draft create / update (``{"message": {"raw"}}``).
+
+    The draft body follows Gmail's shape; Zoom documents none (zoom-api.md 6.2, UNCONFIRMED).
+    A reply also names the original's thread so the server files it there.
+    """
+
+    async def encode(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+        request = ctx.default_request(args)
+        compose = cast("ComposeInput", args)
+        raw, thread_id = await _compose_raw(compose, ctx, _mailbox_root(ctx, args))
+        message: dict[str, Any] = {"raw": raw}
+        if thread_id:
+            message["threadId"] = thread_id
+        label_ids = getattr(args, "label_ids", None)
+        if label_ids:
+            message["labelIds"] = label_ids
+        body = {"message": message} if shape == "draft" else message
+        return replace(request, json=body)
+
+    return encode
+
+
+# ---- encode: label changes ---------------------------------------------------------------------
+
+
+def label_changes(args: LabelChangeInput) -> tuple[list[str], list[str]]:
+    """Model-facing flags -> (labels to add, labels to remove).
+
+    read removes/adds UNREAD; starred and important toggle their labels; archive=true leaves
+    the inbox (false returns to it); move_to adds a label and leaves the inbox.
+    """
+    add: list[str] = list(args.add_label_ids or [])
+    remove: list[str] = list(args.remove_label_ids or [])
+    if args.read is not None:
+        (remove if args.read else add).append(UNREAD)
+    if args.starred is not None:
+        (add if args.starred else remove).append(STARRED)
+    if args.important is not None:
+        (add if args.important else remove).append(IMPORTANT)
+    if args.archive is not None:
+        (remove if args.archive else add).append(INBOX)
+    if args.move_to:
+        add.append(args.move_to)
+        if args.move_to != INBOX:
+            remove.append(INBOX)
+    add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
+    if not add and not remove:
+        raise ToolUsageError(
+            "Nothing to change: give read, starred, important, archive, move_to, add_label_ids or remove_label_ids."
+        )
+    clash = sorted(set(add) & set(remove))
+    if clash:
+        raise ToolUsageError(f"Conflicting changes: {', '.join(clash)} would be both added and removed.")
+    return add, remove
+
+
+def encode_label_changes(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Encode hook for message / thread modify and batch modify (``ids`` travels as a body field)."""
+    request = ctx.default_request(args)
+    add, remove = label_changes(cast("LabelChangeInput", args))
+    body: dict[str, Any] = dict(request.json or {})
+    if add:
+        body["addLabelIds"] = add
+    if remove:
+        body["removeLabelIds"] = remove
+    return replace(request, json=body)
+
+
+def encode_filter(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Flat filter fields -> ``{"criteria": {...}, "action": {...}}`` (Gmail's filter shape)."""
+    request = ctx.default_request(args)
+    criteria = {
+        "from": getattr(args, "sender", None),
+        "to": getattr(args, "recipient", None),
+        "subject": getattr(args, "subject", None),
+        "query": getattr(args, "query", None),
+        "hasAttachment": getattr(args, "has_attachment", None),
+    }
+    action = {
+        "addLabelIds": getattr(args, "add_label_ids", None),
+        "removeLabelIds": getattr(args, "remove_label_ids", None),
+        "forward": getattr(args, "forward", None),
+    }
+    return replace(request, json={"criteria": _compact(criteria), "action": _compact(action)})
+
+
+# ---- decode: messages --------------------------------------------------------------------------
+
+
+def message_view(data: Mapping[str, Any], body_chars: int) -> dict[str, Any]:
+    """A full message resource as a model reads it: headers, body text, attachment list."""
+    payload = data.get("payload") or {}
+    headers = header_map(payload.get("headers"))
+    view: dict[str, Any] = {
+        "id": data.get("id"),
+        "thread_id": data.get("threadId"),
+        "labels": data.get("labelIds"),
+        "from": headers.get("from"),
+        "to": headers.get("to"),
+        "cc": headers.get("cc"),
+        "date": readable_date(data.get("internalDate"), headers.get("date")),
+        "subject": headers.get("subject"),
+    }
+    content = read_payload(payload)
+    if content.encrypted:
+        view["encrypted"] = ENCRYPTED_NOTE
+        return _compact(view)
+    if content.text is not None and content.text.strip():
+        body = content.text.strip()
+    elif content.html is not None:
+        body = html_to_text(content.html)
+    else:
+        body = html_lib.unescape(data.get("snippet") or "")
+    view["body"] = truncate(body, body_chars)
+    view["attachments"] = [_compact(item) for item in content.attachments]
+    return _compact(view)
+
+
+async def decode_message(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    return message_view(data or {}, ctx.settings.mail_body_chars)
+
+
+async def decode_draft(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    data = data or {}
+    view = message_view(data.get("message") or {}, ctx.settings.mail_body_chars)
+    return {"draft_id": data.get("id"), **view}
+
+
+async def decode_thread(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    data = data or {}
+    limit = min(THREAD_BODY_CHARS, ctx.settings.mail_body_chars)
+    messages = []
+    for message in data.get("messages") or []:
+        view = message_view(message, limit)
+        view.pop("thread_id", None)
+        messages.append(view)
+    return {"id": data.get("id"), "messages": messages}
+
+
+async def decode_label_state(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    """After modify / trash / untrash: the labels each message now has, not the whole resource."""
+    data = data or {}
+    if "messages" in data:  # a thread
+        messages = [_compact({"id": m.get("id"), "labels": m.get("labelIds")}) for m in data.get("messages") or []]
+        return _compact({"id": data.get("id"), "messages": messages})
+    return _compact({"id": data.get("id"), "thread_id": data.get("threadId"), "labels": data.get("labelIds")})
+
+
+def _has_attachment(payload: Mapping[str, Any]) -> bool:
+    parts = payload.get("parts") or []
+    if parts:
+        return any(part.get("filename") or _has_attachment(part) for part in parts)
+    # Metadata responses may omit the parts; multipart/mixed is how mail carries attachments.
+    return str(payload.get("mimeType", "")).lower() == "multipart/mixed"
+
+
+def message_row(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """One list row from a ``format=metadata`` message."""
+    payload = meta.get("payload") or {}
+    headers = header_map(payload.get("headers"))
+    labels = list(meta.get("labelIds") or [])
+    row: dict[str, Any] = {
+        "id": meta.get("id"),
+        "thread_id": meta.get("threadId"),
+        "from": headers.get("from"),
+        "subject": headers.get("subject"),
+        "date": readable_date(meta.get("internalDate"), headers.get("date")),
+        "snippet": html_lib.unescape(meta.get("snippet") or ""),
+        "labels": labels,
+    }
+    if UNREAD in labels:
+        row["unread"] = True
+    if is_encrypted(payload):
+        row["encrypted"] = True
+    elif _has_attachment(payload):
+        row["attachment"] = True
+    return _compact(row)
+
+
+def _failed(error: ZoomAPIError, **keep: Any) -> dict[str, Any]:
+    # The row stays (with its id) so a failed detail fetch never hides a listed item.
+    return _compact({**keep, "error": f"details unavailable: {error.message}"})
+
+
+async def _fetch_all(ctx: CallContext, requests: list[Request]) -> list[Any]:
+    return await ctx.send_many(requests) if requests else []
+
+
+async def decode_message_list(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    """Zoom lists only ids; each row is filled from a metadata fetch (failures keep the id)."""
+    listed = (data or {}).get("messages") or []
+    root = _mailbox_root(ctx, args)
+    query = {"format": "metadata", "metadata_headers": LIST_HEADERS}
+    results = await _fetch_all(
+        ctx, [Request(method="GET", path=f"{root}/messages/{_segment(item['id'])}", query=query) for item in listed]
+    )
+    rows = []
+    for item, result in zip(listed, results, strict=True):
+        if isinstance(result, ZoomAPIError):
+            rows.append(_failed(result, id=item.get("id"), thread_id=item.get("threadId")))
+        else:
+            rows.append(message_row(result or item))
+    return _with_estimate({"messages": rows}, data)
+
+
+def _participant(value: str) -> list[str]:
+    return [name or address for name, address in getaddresses([value]) if name or address]
+
+
+def thread_row(thread: Mapping[str, Any], listed: Mapping[str, Any]) -> dict[str, Any]:
+    """One list row from a ``format=metadata`` thread: subject, who, last date, how many."""
+    messages = thread.get("messages") or []
+    if not messages:
+        return _compact({"id": listed.get("id"), "snippet": html_lib.unescape(listed.get("snippet") or "")})
+    first = header_map((messages[0].get("payload") or {}).get("headers"))
+    last_message = messages[-1]
+    last = header_map((last_message.get("payload") or {}).get("headers"))
+    participants: list[str] = []
+    labels: list[str] = []
+    for message in messages:
+        sender = header_map((message.get("payload") or {}).get("headers")).get("from")
+        participants.extend(_participant(sender) if sender else [])
+        labels.extend(message.get("labelIds") or [])
+    row: dict[str, Any] = {
+        "id": thread.get("id") or listed.get("id"),
+        "subject": first.get("subject"),
+        "participants": list(dict.fromkeys(participants)),
+        "date": readable_date(last_message.get("internalDate"), last.get("date")),
+        "messages": len(messages),
+        "snippet": html_lib.unescape(last_message.get("snippet") or listed.get("snippet") or ""),
+        "labels": list(dict.fromkeys(label for label in labels if label != UNREAD)),
+    }
+    if UNREAD in labels:
+        row["unread"] = True
+    return _compact(row)
+
+
+async def decode_thread_list(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    listed = (data or {}).get("threads") or []
+    root = _mailbox_root(ctx, args)
+    query = {"format": "metadata", "metadata_headers": LIST_HEADERS}
+    results = await _fetch_all(
+        ctx, [Request(method="GET", path=f"{root}/threads/{_segment(item['id'])}", query=query) for item in listed]
+    )
+    rows = []
+    for item, result in zip(listed, results, strict=True):
+        if isinstance(result, ZoomAPIError):
+            rows.append(_failed(result, id=item.get("id"), snippet=html_lib.unescape(item.get("snippet") or "")))
+        else:
+            rows.append(thread_row(result or {}, item))
+    return _with_estimate({"threads": rows}, data)
+
+
+def draft_row(draft: Mapping[str, Any]) -> dict[str, Any]:
+    message = draft.get("message") or {}
+    headers = header_map((message.get("payload") or {}).get("headers"))
+    return _compact(
+        {
+            "id": draft.get("id"),
+            "message_id": message.get("id"),
+            "to": headers.get("to"),
+            "subject": headers.get("subject"),
+            "date": readable_date(message.get("internalDate"), headers.get("date")),
+            "snippet": html_lib.unescape(message.get("snippet") or ""),
+        }
+    )
+
+
+async def decode_draft_list(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    listed = (data or {}).get("drafts") or []
+    root = _mailbox_root(ctx, args)
+    query = {"format": "metadata", "metadata_headers": LIST_HEADERS}
+    results = await _fetch_all(
+        ctx, [Request(method="GET", path=f"{root}/drafts/{_segment(item['id'])}", query=query) for item in listed]
+    )
+    rows = []
+    for item, result in zip(listed, results, strict=True):
+        if isinstance(result, ZoomAPIError):
+            message_id = (item.get("message") or {}).get("id")
+            rows.append(_failed(result, id=item.get("id"), message_id=message_id))
+        else:
+            rows.append(draft_row(result or item))
+    return _with_estimate({"drafts": rows}, data)
+
+
+def _with_estimate(out: dict[str, Any], data: Any) -> dict[str, Any]:
+    estimate = (data or {}).get("resultSizeEstimate")
+    if estimate is not None:
+        out["result_size_estimate"] = estimate
+    return out
+
+
+async def decode_labels(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    """Labels as folders: id, name, kind and counts, without display settings."""
+    rows = []
+    for label in (data or {}).get("labels") or []:
+        rows.append(
+            _compact(
+                {
+                    "id": label.get("id"),
+                    "name": label.get("name"),
+                    "type": label.get("type"),
+                    "parent_id": label.get("parentId"),
+                    "messages": label.get("messagesTotal"),
+                    "unread": label.get("messagesUnread"),
+                }
+            )
+        )
+    return {"labels": rows}
+
+
+# ---- decode: attachments -----------------------------------------------------------------------
+
+
+def _is_text(mime_type: str) -> bool:
+    return mime_type.startswith(_TEXT_TYPES) or mime_type.endswith(("+json", "+xml"))
+
+
+def _safe_filename(name: str | None, attachment_id: str, mime_type: str) -> str:
+    base = Path(name or "").name  # drop any directory part a sender put in the name
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")[:120]
+    if not base:
+        extension = mimetypes.guess_extension(mime_type) or ".bin"
+        base = f"attachment-{re.sub(r'[^A-Za-z0-9]', '', attachment_id)[:24] or 'file'}{extension}"
+    return base
+
+
+def _save_unique(folder: Path, filename: str, content: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = Path(filename).stem, Path(filename).suffix
+    for index in range(1000):
+        candidate = folder / (filename if index == 0 else f"{stem}-{index}{suffix}")
+        try:
+            # "x" never overwrites: a file already there (or a race with another call) moves on.
+            with candidate.open("xb") as handle:
+                handle.write(content)
+        except FileExistsError:
+            continue
+        return candidate
+    raise ToolUsageError(f"Too many files named like {filename!r} in the download folder.")
+
+
+async def decode_attachment(data: Any, args: ToolInput, ctx: CallContext) -> ToolResult:
+    """Small attachments come back inline as an embedded resource; larger ones are saved."""
+    encoded = (data or {}).get("data") or ""
+    content = b64url_decode(encoded)
+    filename: str | None = getattr(args, "filename", None)
+    mime_type: str = (
+        getattr(args, "mime_type", None)
+        or (mimetypes.guess_type(filename)[0] if filename else None)
+        or "application/octet-stream"
+    ).lower()
+    message_id: str = getattr(args, "message_id", "")
+    attachment_id: str = getattr(args, "attachment_id", "")
+    uri = (
+        f"zoommail://{_segment(_mailbox(args, ctx))}/messages/{_segment(message_id)}"
+        f"/attachments/{quote(attachment_id, safe='')}"
+    )
+    size = len(content)
+    label = filename or "attachment"
+    info: dict[str, Any] = _compact({"uri": uri, "filename": filename, "type": mime_type, "size": size})
+    if size <= ctx.settings.inline_attachment_bytes:
+        resource: types.TextResourceContents | types.BlobResourceContents
+        if _is_text(mime_type):
+            try:
+                resource = types.TextResourceContents(uri=uri, mime_type=mime_type, text=content.decode("utf-8"))
+            except UnicodeDecodeError:
+                resource = _blob(uri, mime_type, content)
+        else:
+            resource = _blob(uri, mime_type, content)
+        return ToolResult(
+            text=f"{label} ({mime_type}, {size:,} bytes), attached below.",
+            structured=info,
+            content=[types.EmbeddedResource(type="resource", resource=resource)],
+        )
+    folder = ctx.settings.download_dir
+    if folder is None:
+        raise ToolUsageError(
+            f"{label} is {size:,} bytes, over the inline limit: set ZOOM_MCP_DOWNLOAD_DIR to a folder "
+            "where larger attachments may be saved."
+        )
+    name = _safe_filename(filename, attachment_id, mime_type)
+    path = await anyio.to_thread.run_sync(_save_unique, folder.expanduser(), name, content)
+    saved = {**info, "path": str(path)}
+    return ToolResult(text=f"Saved {label} ({mime_type}, {size:,} bytes) to {path}", structured=saved)
+
+
+def _blob(uri: str, mime_type: str, content: bytes) -> types.BlobResourceContents:
+    # MCP blobs are standard base64, unlike Zoom's base64url.
+    return types.BlobResourceContents(uri=uri, mime_type=mime_type, blob=base64.b64encode(content).decode("ascii"))

@@ -1,0 +1,337 @@
+"""RFC 2822 mail in and out.
+
+Outgoing mail is built with the stdlib ``email`` package and base64url-encoded into the ``raw``
+field Zoom Mail takes. Incoming mail arrives as Zoom's Gmail-style ``payload`` tree (parts with
+``mimeType``, ``headers``, ``body.data`` in base64url, ``body.attachmentId``); this module reads
+that tree into text, HTML, attachment descriptions and an encryption flag.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any, cast
+
+from inscriptis import get_text
+
+# CRLF line endings, as RFC 5322 requires on the wire, and 7-bit clean bodies (quoted-printable
+# or base64 for non-ASCII text): whether Zoom's API accepts 8bit MIME is not documented.
+WIRE_POLICY = policy.SMTP.clone(cte_type="7bit")
+ENCRYPTED_MIME_PREFIX = "application/vnd.zoom.encrypt."
+ENCRYPTED_SUBJECT = "Zoom Encrypted Email"
+# Shown as ``encrypted: content not readable through the API`` in place of a body.
+ENCRYPTED_NOTE = "content not readable through the API"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach to an outgoing message."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    """What a reply needs from the message it answers (its headers, as Zoom returns them)."""
+
+    message_id: str | None = None
+    references: str | None = None
+    subject: str | None = None
+
+
+def check_address(value: str) -> str:
+    """Accept a bare address (``name@example.com``), validated by the stdlib parser."""
+    try:
+        address = Address(addr_spec=value.strip())
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"not an email address: {value!r}") from exc
+    if not address.username or not address.domain:
+        raise ValueError(f"not an email address: {value!r}")
+    return address.addr_spec
+
+
+def reply_subject(original: str | None) -> str:
+    """``Re: <original>``, without stacking ``Re: Re:``."""
+    subject = (original or "").strip()
+    if re.match(r"(?i)re\s*:", subject):
+        return subject
+    return f"Re: {subject}" if subject else "Re:"
+
+
+def build_message(
+    *,
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    bcc: Sequence[str] = (),
+    subject: str | None = None,
+    text: str | None = None,
+    html: str | None = None,
+    sender: str | None = None,
+    reply: ReplyContext | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> EmailMessage:
+    """An RFC 2822 message; the ``email`` package encodes unicode headers and bodies.
+
+    Text plus HTML becomes multipart/alternative; attachments wrap that in multipart/mixed.
+    Bcc stays in the headers: the API has no separate envelope, so the server reads the
+    blind recipients from there (as Gmail's does) and strips the header before delivery.
+    """
+    message = EmailMessage(policy=WIRE_POLICY)
+    if sender:
+        message["From"] = sender
+    if to:
+        message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    if bcc:
+        message["Bcc"] = ", ".join(bcc)
+    if reply is not None and subject is None:
+        subject = reply_subject(reply.subject)
+    message["Subject"] = subject or ""
+    message["Date"] = formatdate(usegmt=True)
+    if reply is not None and reply.message_id:
+        message["In-Reply-To"] = reply.message_id
+        message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
+    if html is not None and text is not None:
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+    elif html is not None:
+        message.set_content(html, subtype="html")
+    else:
+        message.set_content(text or "")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.mime_type.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+        )
+    return message
+
+
+def encode_raw(message: EmailMessage) -> str:
+    """The message as Zoom's ``raw`` field: base64url of the RFC 2822 bytes."""
+    return base64.urlsafe_b64encode(message.as_bytes(policy=WIRE_POLICY)).decode("ascii")
+
+
+def b64url_decode(data: str) -> bytes:
+    """Decode base64url with or without padding (Zoom, like Gmail, may omit it)."""
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def parse_raw(raw: str) -> EmailMessage:
+    """Parse a base64url ``raw`` message back into an ``EmailMessage``."""
+    # With policy.default the parser builds EmailMessage objects.
+    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(b64url_decode(raw)))
+
+
+def to_payload(
+    message: EmailMessage,
+    attachment_id: Callable[[str, bytes], str | None] | None = None,
+    part_id: str = "",
+) -> dict[str, Any]:
+    """A Gmail-style payload tree for ``message``: the shape Zoom returns for ``format=full``.
+
+    ``attachment_id(part_id, content)`` may give a part with a filename an id instead of
+    inline data, as Zoom does for attachments.
+    """
+    headers = [{"name": name, "value": str(value)} for name, value in message.items()]
+    node: dict[str, Any] = {
+        "partId": part_id,
+        "mimeType": message.get_content_type(),
+        "filename": message.get_filename() or "",
+        "headers": headers,
+    }
+    if message.is_multipart():
+        node["body"] = {"size": 0}
+        prefix = f"{part_id}." if part_id else ""
+        node["parts"] = [
+            to_payload(part, attachment_id, f"{prefix}{index}")  # type: ignore[arg-type]
+            for index, part in enumerate(message.iter_parts())
+        ]
+        return node
+    content = message.get_payload(decode=True) or b""
+    body: dict[str, Any] = {"size": len(content)}
+    ident = attachment_id(part_id, content) if attachment_id and node["filename"] else None
+    if ident:
+        body["attachmentId"] = ident
+    else:
+        body["data"] = base64.urlsafe_b64encode(content).decode("ascii")
+    node["body"] = body
+    return node
+
+
+# ---- reading Zoom's payload tree -------------------------------------------------------------
+
+
+def header_map(headers: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+    """Header name (lower case) -> decoded value; the first occurrence wins, as mail readers do."""
+    out: dict[str, str] = {}
+    for header in headers or ():
+        name = str(header.get("name", "")).lower()
+        if name and name not in out:
+            out[name] = decode_header_value(name, str(header.get("value", "")))
+    return out
+
+
+def decode_header_value(name: str, value: str) -> str:
+    """Decode RFC 2047 encoded words if Zoom passed the header through undecoded."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(policy.default.header_factory(name, value))
+    except Exception:  # a malformed header is still worth showing as sent
+        return value
+
+
+def _charset(headers: Mapping[str, str]) -> str:
+    content_type = headers.get("content-type")
+    if content_type:
+        charset = policy.default.header_factory("content-type", content_type).params.get("charset")
+        if charset:
+            try:
+                return codecs.lookup(charset).name
+            except LookupError:
+                pass
+    return "utf-8"
+
+
+def _disposition(headers: Mapping[str, str]) -> str:
+    value = headers.get("content-disposition")
+    if not value:
+        return ""
+    return policy.default.header_factory("content-disposition", value).content_disposition or ""
+
+
+def _iter_leaves(part: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    children = part.get("parts") or []
+    if not children:
+        yield part
+        return
+    for child in children:
+        yield from _iter_leaves(child)
+
+
+def is_encrypted(payload: Mapping[str, Any] | None) -> bool:
+    """True for Zoom's encrypted envelope, whose content the API cannot return.
+
+    Seen as parts of type ``application/vnd.zoom.encrypt.*`` under a message whose Subject is
+    "Zoom Encrypted Email" and which carries ``X-Zoom-Encryption``; either sign suffices.
+    A bare ``X-Zoom-Encryption`` header is not enough: it also marks server-side encryption of
+    mail that the API returns in clear.
+    """
+    if not payload:
+        return False
+
+    def walk(part: Mapping[str, Any]) -> bool:
+        if str(part.get("mimeType", "")).lower().startswith(ENCRYPTED_MIME_PREFIX):
+            return True
+        return any(walk(child) for child in part.get("parts") or [])
+
+    if walk(payload):
+        return True
+    headers = header_map(payload.get("headers"))
+    return "x-zoom-encryption" in headers and headers.get("subject", "").strip() == ENCRYPTED_SUBJECT
+
+
+@dataclass
+class PayloadContent:
+    """What a message payload holds, decoded."""
+
+    text: str | None = None
+    html: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    encrypted: bool = False
+
+
+def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
+    """Walk the payload tree: the first inline text/plain and text/html parts, and attachments.
+
+    An attachment is a part with a filename, a ``Content-Disposition: attachment``, or a body
+    kept out of line (``attachmentId``) that is not a text body; a text body too large to be
+    inline arrives with an ``attachmentId`` and is listed so it can still be downloaded.
+    """
+    content = PayloadContent()
+    if not payload:
+        return content
+    if is_encrypted(payload):
+        content.encrypted = True
+        return content
+    for part in _iter_leaves(payload):
+        mime_type = str(part.get("mimeType") or "text/plain").lower()
+        headers = header_map(part.get("headers"))
+        body = part.get("body") or {}
+        filename = str(part.get("filename") or "")
+        data = body.get("data")
+        is_text_body = mime_type in ("text/plain", "text/html") and not filename
+        if is_text_body and _disposition(headers) != "attachment" and data:
+            text = _decode_body(data, _charset(headers))
+            if mime_type == "text/plain" and content.text is None:
+                content.text = text
+            elif mime_type == "text/html" and content.html is None:
+                content.html = text
+            continue
+        if filename or body.get("attachmentId"):
+            entry: dict[str, Any] = {"id": body.get("attachmentId"), "filename": filename, "type": mime_type}
+            if body.get("size") is not None:
+                entry["size"] = body["size"]
+            content.attachments.append(entry)
+    return content
+
+
+def _decode_body(data: str, charset: str) -> str:
+    try:
+        raw = b64url_decode(data)
+    except (binascii.Error, ValueError):
+        return ""
+    # Bodies travel with CRLF line ends; a reader needs plain newlines.
+    return raw.decode(charset, errors="replace").replace("\r\n", "\n")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from HTML (inscriptis keeps lists, tables and paragraphs legible)."""
+    text = get_text(html)
+    lines = [line.rstrip() for line in text.splitlines()]
+    # inscriptis mirrors the layout's vertical space; a model gains nothing from blank runs.
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with a note saying how much was cut."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    cut = len(text) - limit
+    return f"{text[:limit].rstrip()}\n[… {cut:,} more characters not shown]"
+
+
+def readable_date(internal_ms: str | int | None = None, header: str | None = None) -> str | None:
+    """``YYYY-MM-DD HH:MM UTC`` from Zoom's ``internalDate`` (ms) or else the Date header."""
+    moment: datetime | None = None
+    if internal_ms not in (None, "", "0", 0):
+        try:
+            moment = datetime.fromtimestamp(int(internal_ms) / 1000, tz=UTC)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError, OSError):
+            moment = None
+    if moment is None and header:
+        try:
+            moment = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return header
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
