@@ -721,6 +721,7 @@ async def test_no_secret_reaches_a_result_or_a_log_line(tmp_path: Any, caplog: p
             for case in ("echo", "scope", "timeout", "data", "ok"):
                 results.append(await ex.call(tool, {"case": case}))
         logging.getLogger("zoom_mcp").warning("token in a log call: %s / %s", ACCESS, REFRESH)
+        logging.getLogger("zoom_mcp.server").warning("child logger: %s", CLIENT_SECRET)
     assert any(r.is_error for r in results) and any(not r.is_error for r in results)
     assert any("[redacted]" in r.text for r in results)
     for result in results:

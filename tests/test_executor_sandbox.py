@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -148,3 +149,19 @@ async def test_wrong_client_secret_is_a_credentials_error_without_the_secret() -
     assert result.text.startswith("Zoom authentication failed")
     assert "ZOOM_CLIENT_SECRET" in result.text
     assert "wrong-secret-value-123" not in result.text
+
+
+@pytest.mark.anyio
+async def test_upload_follows_the_file_host_redirect_with_the_token(tmp_path: Path) -> None:
+    sandbox = Sandbox(upload_redirect=True)
+    (tmp_path / "notes final.txt").write_text("hello")
+    async with connect(sandbox, upload_dir=tmp_path) as ex:
+        result = await ex.call(BY_NAME["chat_upload_file"], {"file_path": "notes final.txt"})
+    assert not result.is_error, result.text
+    uploads = [
+        (host, status)
+        for (m, path, status), host in zip(sandbox.requests, sandbox.request_hosts, strict=True)
+        if m == "POST" and path.endswith("/files")
+    ]
+    assert [status for _, status in uploads] == [307, 201]
+    assert uploads[0][0] != uploads[1][0]

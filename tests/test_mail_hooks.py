@@ -13,13 +13,13 @@ from urllib.parse import quote
 import anyio
 import pytest
 from mcp import types
-from zoom_mcp.tools import BY_NAME
 
 from zoom_mcp.catalog import BODY, PATH, QUERY, Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 from zoom_mcp.mime import b64url_decode, parse_raw
 from zoom_mcp.results import ToolResult
+from zoom_mcp.tools import BY_NAME
 
 Responder = Callable[[Request], Any]
 

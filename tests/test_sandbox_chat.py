@@ -441,3 +441,17 @@ async def test_im_endpoints(api: Api, box: Sandbox) -> None:
     history = await api.ok("GET", f"/v2/im/chat/sessions/{engineering.id}", params={**window, "page_size": 5})
     assert history["session_id"] == engineering.id and len(history["messages"]) == 5
     assert {"sender", "date_time", "content"} <= set(history["messages"][0])
+
+
+async def test_message_date_window_switch() -> None:
+    box = Sandbox(message_date_window="day")
+    async with httpx2.AsyncClient(transport=box.transport(), base_url=BASE) as http:
+        api = Api(http, box.issue_token())
+        general = channel(box, "general").id
+        today = await api.ok("GET", f"{ME}/messages", params={"to_channel": general})
+        assert today["messages"] == []  # seeded history ends on 2026-11-20
+        day = await api.ok("GET", f"{ME}/messages", params={"to_channel": general, "date": "2026-11-20"})
+        assert day["messages"] and all(m["date_time"].startswith("2026-11-20") for m in day["messages"])
+        window = {"to_channel": general, "from": "2026-11-19T00:00:00Z", "to": "2026-11-21T00:00:00Z"}
+        ranged = await api.ok("GET", f"{ME}/messages", params=window)
+        assert ranged["from"] == "2026-11-19T00:00:00Z" and len(ranged["messages"]) == 8

@@ -11,10 +11,10 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from zoom_mcp.tools import ALL_TOOLS
 
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.handlers import is_mail
+from zoom_mcp.tools import ALL_TOOLS
 
 BASE = "http://sandbox.zoom.test"
 CREDS = ("sandbox-client", "sandbox-secret")
@@ -43,7 +43,7 @@ async def http(box: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
 async def s2s_token(http: httpx2.AsyncClient) -> str:
     response = await http.post("/oauth/token", data=S2S, auth=CREDS)
     assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+    return str(response.json()["access_token"])
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -181,6 +181,7 @@ async def test_label_filters_repeated_and_comma_separated(mail: Mail) -> None:
         ("after:2026/11/01 before:2026/11/10", lambda m: 1_793_491_200_000 <= m.internal_date < 1_794_268_800_000),
         ("filename:pdf", lambda m: any(a.filename.endswith(".pdf") for a in m.attachments())),
         ("-in:inbox", lambda m: "INBOX" not in m.label_ids),
+        ("is:starred OR label:travel", lambda m: "STARRED" in m.label_ids or "Label_4" in m.label_ids),
     ],
 )
 async def test_q_operators(mail: Mail, q: str, check: Any) -> None:

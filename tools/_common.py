@@ -14,11 +14,11 @@ from zoom_mcp.mime import check_address
 # (ZOOM_MCP_DEFAULT_USER / ZOOM_MCP_DEFAULT_MAILBOX, both "me" by default).
 UserId = Annotated[
     str | None,
-    Field(serialization_alias="userId", description="User id or email; default: you"),
+    Field(serialization_alias="userId", description="User id or email; default me"),
 ]
 Mailbox = Annotated[
     str | None,
-    Field(serialization_alias="email", description="Mailbox address; default: yours"),
+    Field(serialization_alias="email", description="Address; default me"),
 ]
 NextPageToken = Annotated[
     str | None,

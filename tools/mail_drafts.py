@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from zoom_mcp.tools._common import ComposeInput, DraftId, Mailbox, MailPageToken, MailRowPageSize
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.mail_format import compose_encoder, decode_draft, decode_draft_list, with_query
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import ComposeInput, DraftId, Mailbox, MailPageToken, MailRowPageSize
 
 TOOLSET = "mail_drafts"
 

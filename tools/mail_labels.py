@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from zoom_mcp.tools._common import LabelId, Mailbox
 
 from zoom_mcp.catalog import ToolInput, ToolSpec
 from zoom_mcp.mail_format import decode_labels, with_query
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import LabelId, Mailbox
 
 TOOLSET = "mail_labels"
 ParentId = Annotated[str | None, Field(serialization_alias="parentId", description="Parent label id")]

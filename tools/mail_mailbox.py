@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field
-from zoom_mcp.tools._common import Mailbox, MailPageSize, MailPageToken
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import Mailbox, MailPageSize, MailPageToken
 
 TOOLSET = "mail_mailbox"
 # Gmail's history record kinds; Zoom's list is not documented (zoom-api.md 6.3).

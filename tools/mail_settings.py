@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import Field, PlainSerializer, model_validator
-from zoom_mcp.tools._common import EmailAddress, Mailbox
 
 from zoom_mcp.catalog import LOCAL, ToolInput, ToolSpec
 from zoom_mcp.mail_format import encode_filter
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import EmailAddress, Mailbox
 
 TOOLSET = "mail_settings"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from zoom_mcp.tools._common import LabelChangeInput, Mailbox, MailListInput, ThreadId
-
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.mail_format import decode_label_state, decode_thread, decode_thread_list, encode_label_changes, with_query
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import LabelChangeInput, Mailbox, MailListInput, ThreadId
 
 TOOLSET = "mail_threads"
 

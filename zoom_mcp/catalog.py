@@ -71,9 +71,15 @@ def page_size(maximum: int, default: int) -> Any:
     Clamping (rather than rejecting) is deliberate: a model asking for 100 items from an
     endpoint that serves 50 should get 50 and a continuation token, not an error.
     """
+
+    def publish(schema: dict[str, Any]) -> None:
+        # The default is applied by validation; publishing it would cost tokens on every turn.
+        schema.pop("default", None)
+        schema["maximum"] = maximum
+
     return Annotated[
         int,
-        Field(ge=1, json_schema_extra={"maximum": maximum}, description="Items per page"),
+        Field(ge=1, json_schema_extra=publish, description="Items per page"),
         AfterValidator(lambda value: min(value, maximum)),
     ]
 

@@ -13,7 +13,7 @@ import sys
 import textwrap
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -23,6 +23,9 @@ from zoom_mcp.config import ENVIRONMENT, Settings
 from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
 from zoom_mcp.tools import ALL_TOOLS
+
+if TYPE_CHECKING:
+    from zoom_mcp.executor import Executor
 
 DESCRIPTION = """\
 MCP server for Zoom Team Chat and Zoom Mail. Without a command it serves MCP (stdio by default).
@@ -124,7 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
         "call",
         help="run one tool and print what the model would receive",
         formatter_class=formatter,
-        epilog='example:\n  zoom-mcp call chat_send_message \'{"to_channel": "...", "message": "hi"}\' --sandbox',
+        epilog=(
+            'example:\n  zoom-mcp call chat_send_message \'{"to_channel": "...", "message": "hi"}\' --sandbox\n\n'
+            "Destructive tools are not confirmed here: typing the command is the confirmation."
+        ),
     )
     call.add_argument("tool", help="tool name (see `zoom-mcp tools`)")
     call.add_argument("arguments", nargs="?", default="{}", help="arguments as a JSON object (default {})")
@@ -168,7 +174,7 @@ def _checked_selection(settings: Settings) -> Selection:
 
 
 @asynccontextmanager
-async def connected(settings: Settings, *, sandbox: bool) -> AsyncIterator[tuple[Any, Settings]]:
+async def connected(settings: Settings, *, sandbox: bool) -> AsyncIterator[tuple[Executor, Settings]]:
     """An entered executor, against Zoom or (``sandbox``) an in-process sandbox; and the settings it uses.
 
     The sandbox is reached exactly like Zoom: server-to-server OAuth against its token endpoint,
@@ -412,9 +418,10 @@ async def _doctor(settings: Settings, sandbox: bool) -> int:
 
 
 def _missing_by_toolset(wanted: Sequence[ToolSpec], chosen: Sequence[ToolSpec]) -> list[str]:
+    registered = {spec.name for spec in chosen}
     missing: dict[str, list[ToolSpec]] = {}
     for spec in wanted:
-        if spec not in chosen:
+        if spec.name not in registered:
             missing.setdefault(spec.toolset, []).append(spec)
     lines = []
     for toolset, specs in sorted(missing.items()):

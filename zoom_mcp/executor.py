@@ -148,22 +148,24 @@ class Executor:
         return _redacted(result)
 
     async def _run(self, spec: ToolSpec, args: ToolInput, context: CallContext) -> ToolResult:
-        cursor = _cursor(args) if spec.page is not None else None
+        page = spec.page
+        cursor = _cursor(args) if page is not None else None
         if spec.encode is not None:
             encoded = spec.encode(spec, args, context)
             request = await encoded if inspect.isawaitable(encoded) else encoded
         else:
             request = context.default_request(args)
-        if spec.page is not None and cursor is not None:
-            request = _with_paging(request, spec, cursor)
+        if page is not None and cursor is not None:
+            request = _with_paging(request, spec, page, cursor)
         data = await context.send(request)
-        zoom_next = _zoom_next_token(data, spec.page)
+        # Read before decoding: a decode hook need not keep Zoom's paging fields.
+        zoom_next = _zoom_next_token(data, page)
         if spec.decode is not None:
             data = await spec.decode(data, args, context)
             if isinstance(data, ToolResult):
                 return data
-        if spec.page is not None and cursor is not None:
-            return shape_page(data, spec.page, cursor, zoom_next, self.settings.result_budget)
+        if page is not None and cursor is not None:
+            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget)
         return shape_result(data, self.settings.result_budget)
 
     def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:
@@ -264,10 +266,8 @@ def _cursor(args: ToolInput) -> PageCursor:
     return PageCursor(None, 0, getattr(args, "page_size", None) or 0)
 
 
-def _with_paging(request: Request, spec: ToolSpec, cursor: PageCursor) -> Request:
+def _with_paging(request: Request, spec: ToolSpec, page: Page, cursor: PageCursor) -> Request:
     """Replace the model's paging fields with Zoom's, from the cursor."""
-    page = spec.page
-    assert page is not None
     model_names = {"page_size", "next_page_token"}
     wire_names = {spec.locations[name][0] for name in model_names if name in spec.locations}
     query = {key: value for key, value in request.query.items() if key not in model_names | wire_names}

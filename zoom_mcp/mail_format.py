@@ -75,7 +75,8 @@ def _mailbox(args: ToolInput, ctx: CallContext) -> str:
 
 
 def _segment(value: str) -> str:
-    return quote(value, safe="@")
+    # Ids are quoted whole, as the executor quotes path parameters.
+    return quote(value, safe="")
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
@@ -128,13 +129,14 @@ async def _reply_context(ctx: CallContext, root: str, message_id: str) -> tuple[
 
 
 async def _compose_raw(args: ComposeInput, ctx: CallContext, root: str) -> tuple[str, str | None]:
+    # Local files first: a bad path should fail before anything is asked of Zoom.
+    attachments = await load_attachments(args.attachments or (), ctx.settings.upload_dir)
     reply: ReplyContext | None = None
     thread_id: str | None = None
     if args.in_reply_to:
         reply, thread_id = await _reply_context(ctx, root, args.in_reply_to)
-    attachments = await load_attachments(args.attachments or (), ctx.settings.upload_dir)
     mailbox = _mailbox(args, ctx)
-    # "me" is not an address; Zoom fills From for the authenticated mailbox then.
+    # "me" is not an address: leave From to the server, which knows the authenticated mailbox.
     sender = getattr(args, "sender", None) or (mailbox if "@" in mailbox else None)
     message = build_message(
         to=args.to or (),
@@ -508,8 +510,8 @@ async def decode_attachment(data: Any, args: ToolInput, ctx: CallContext) -> Too
     message_id: str = getattr(args, "message_id", "")
     attachment_id: str = getattr(args, "attachment_id", "")
     uri = (
-        f"zoommail://{_segment(_mailbox(args, ctx))}/messages/{_segment(message_id)}"
-        f"/attachments/{quote(attachment_id, safe='')}"
+        f"zoommail://{quote(_mailbox(args, ctx), safe='@')}/messages/{_segment(message_id)}"
+        f"/attachments/{_segment(attachment_id)}"
     )
     size = len(content)
     label = filename or "attachment"

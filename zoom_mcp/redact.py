@@ -82,7 +82,14 @@ class RedactingFilter(logging.Filter):
 
 
 def install_log_filter(logger_name: str = LOGGER_NAME) -> None:
-    """Attach the redacting filter to the logger once."""
+    """Attach the redacting filter to the ``zoom_mcp`` logger and to the handlers present.
+
+    Logger filters miss records of child loggers (``zoom_mcp.server``); handler filters see
+    every record they write, so the handlers configured by then (the CLI's stderr handler)
+    get one too. Each gets at most one.
+    """
     logger = logging.getLogger(logger_name)
-    if not any(isinstance(existing, RedactingFilter) for existing in logger.filters):
-        logger.addFilter(RedactingFilter())
+    targets: list[logging.Filterer] = [logger, *logger.handlers, *logging.getLogger().handlers]
+    for target in targets:
+        if not any(isinstance(existing, RedactingFilter) for existing in target.filters):
+            target.addFilter(RedactingFilter())

@@ -65,6 +65,7 @@ SCOPE_PROBE_TIMEOUT = 8.0
 # usually gets the filtered list at once instead of everything followed by a list_changed.
 LIST_GRACE = 2.0
 MAX_TRACKED_SESSIONS = 256
+MAX_SCOPES_SHOWN = 12
 
 
 def to_tool(spec: ToolSpec) -> types.Tool:
@@ -95,8 +96,11 @@ def registration_report(
     head = f"registered {len(chosen)} of {len(catalog)} tools"
     if granted is None:
         return chosen, f"{head}: granted scopes unknown, so every selected tool is listed"
-    missing = [spec for spec in wanted if spec not in chosen]
-    line = f"{head}: granted scopes {' '.join(sorted(granted)) or '(none)'}"
+    registered = {spec.name for spec in chosen}
+    missing = [spec for spec in wanted if spec.name not in registered]
+    shown = sorted(granted)
+    more = f" (+{len(shown) - MAX_SCOPES_SHOWN} more)" if len(shown) > MAX_SCOPES_SHOWN else ""
+    line = f"{head}: granted scopes {' '.join(shown[:MAX_SCOPES_SHOWN]) or '(none)'}{more}"
     if missing:
         by_toolset: dict[str, list[ToolSpec]] = {}
         for spec in missing:
@@ -138,6 +142,7 @@ class ZoomServer(Server[dict[str, Any]]):
         self._tools: list[types.Tool] = []
         self._scopes_settled = anyio.Event()
         self._probe_started = False
+        self._last_report = ""
         # One session per handshake-era connection that has talked to us: the ones a list_changed
         # notification can reach. The SDK hands out a session object per request and has no
         # connection registry, so connections are told apart by their (per-connection) initialize
@@ -195,8 +200,10 @@ class ZoomServer(Server[dict[str, Any]]):
         self._granted = granted
         self._specs = {spec.name: spec for spec in chosen}
         self._tools = [to_tool(spec) for spec in chosen]
-        if announce:
+        # Auth reports a change and the probe confirms it: say it once.
+        if announce and line != self._last_report:
             log.info("%s", line)
+            self._last_report = line
         return changed
 
     async def probe_scopes(self) -> None:

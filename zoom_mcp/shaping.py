@@ -32,6 +32,9 @@ TOKEN_LIFETIME_NOTE = " (expires in ~15 min)"
 RESTART_LISTING = "start the listing again without next_page_token"
 # Strings are never cut below this, so a truncated value still says what it was.
 MIN_STRING_KEEP = 200
+# Room for the "…[+N chars cut: over the result budget]" note when sizing a cut.
+CUT_NOTE_ROOM = 48
+_CUT_NOTE = re.compile(r"…\[\+(\d+) chars cut: over the result budget\]$")
 # Keys whose epoch values stay numbers: chat mark-read and thread lookups need them exact.
 NUMERIC_TIME_KEYS = frozenset({"ts"})
 _ISO_UTC = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]00:?00)$")
@@ -182,11 +185,18 @@ def _get_at(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
+def _cut(text: str, keep: int) -> str:
+    """``text`` cut to ``keep`` characters plus a note; a second cut keeps the total count."""
+    match = _CUT_NOTE.search(text)
+    body, already = (text[: match.start()], int(match.group(1))) if match else (text, 0)
+    return f"{body[:keep]}…[+{len(body) - keep + already} chars cut: over the result budget]"
+
+
 def shrink_strings(value: Any, size: Callable[[Any], int], budget: int) -> Any:
     """Cut the longest strings, each with a note of what was cut, until ``size`` fits ``budget``.
 
-    Stops when no string is longer than MIN_STRING_KEEP: the caller then returns it over budget
-    rather than losing structure.
+    Stops when no cut gains anything (strings are kept to MIN_STRING_KEEP): the caller then
+    returns the value over budget rather than losing structure.
     """
     for _ in range(100):
         excess = size(value) - budget
@@ -196,12 +206,11 @@ def shrink_strings(value: Any, size: Callable[[Any], int], budget: int) -> Any:
         if length <= MIN_STRING_KEEP:
             return value
         text = _get_at(value, path)
-        keep = max(MIN_STRING_KEEP, length - excess - 40)
-        cut = f"{text[:keep]}…[+{length - keep} chars cut: over the result budget]"
-        if "[+" in text[keep:] or len(cut) >= length:
-            # Already cut once and still too long: cut harder.
-            keep = MIN_STRING_KEEP
-            cut = f"{text[:keep]}…[+{length - keep} chars cut: over the result budget]"
+        cut = _cut(text, max(MIN_STRING_KEEP, length - excess - CUT_NOTE_ROOM))
+        if len(cut) >= length:
+            cut = _cut(text, MIN_STRING_KEEP)
+            if len(cut) >= length:
+                return value
         value = _replace_at(value, path, cut)
     return value
 

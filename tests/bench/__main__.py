@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     figures: list[Figure] = []
     timings: dict[str, float] = {}
+    loads: dict[str, float] = {}
     for name in chosen:
         runner, bound = SECTIONS[name]
+        loads[name] = round(os.getloadavg()[0], 2)
         t0 = time.monotonic()
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         figures += run_section(name, runner, bound / (2 if args.quick else 1), args)
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "section_seconds": timings,
+        "load_average_at_section_start": loads,
         "total_seconds": round(time.monotonic() - started, 1),
     }
     print(text_table(figures))
@@ -90,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\nPast thresholds:")
         for f in flagged:
             print(f"  !! {f.figure.strip()}: {f.flag}")
+    cpus = os.cpu_count() or 1
+    busiest = max(loads.values(), default=0.0)
+    if busiest > cpus:
+        # Timings on a shared machine are inflated; the token and request counts are not.
+        print(f"\nNote: load average reached {busiest} on {cpus} CPUs during the run; timings are inflated.")
     json_path, md_path = write(figures, meta, args.out)
     print(f"\nWrote {json_path} and {md_path} ({meta['total_seconds']} s)")
     return 0

@@ -22,9 +22,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Children start the way an installed server does, from cached bytecode. The cache lives here, not in
+# __pycache__ folders across the tree, and an inherited PYTHONDONTWRITEBYTECODE would make every
+# start compile the project from source.
+PYCACHE = ROOT / "tests" / "bench" / "results" / "pycache"
+
+
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The bench's environment without Zoom credentials, so a server only ever sees the sandbox."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZOOM_", "ZOOM_MCP_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env.update(extra or {})
     return env
 

@@ -66,7 +66,7 @@ class TrackingMiddleware:
 def _host(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"host":
-            return value.decode("latin-1")
+            return bytes(value).decode("latin-1")
     server = scope.get("server")
     return f"{server[0]}:{server[1]}" if server else ""
 

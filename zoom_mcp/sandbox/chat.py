@@ -8,12 +8,18 @@ from zoom_mcp.sandbox.handlers import shape
 from zoom_mcp.sandbox.routing import Handler
 from zoom_mcp.scopes import ScopeRequirement, needs
 
-HANDLERS: dict[str, Handler] = {}
-for _module in (chat_messages, chat_channels, chat_contacts, chat_files, chat_reports):
-    overlap = HANDLERS.keys() & _module.HANDLERS.keys()
-    if overlap:
-        raise RuntimeError(f"endpoints served twice: {sorted(overlap)}")
-    HANDLERS.update(_module.HANDLERS)
+
+def _collect() -> dict[str, Handler]:
+    handlers: dict[str, Handler] = {}
+    for module in (chat_messages, chat_channels, chat_contacts, chat_files, chat_reports):
+        overlap = handlers.keys() & module.HANDLERS.keys()
+        if overlap:
+            raise RuntimeError(f"endpoints served twice: {sorted(overlap)}")
+        handlers.update(module.HANDLERS)
+    return handlers
+
+
+HANDLERS: dict[str, Handler] = _collect()
 
 # Endpoints the sandbox serves although no tool uses them yet (curl, demos, tools to come),
 # with the scopes Zoom documents for them (zoom-api.md 7).

@@ -65,7 +65,7 @@ def _emails(body: dict[str, Any], key: str) -> list[str]:
     return emails
 
 
-def _invitees(state: SandboxState, channel: Channel | None, emails: list[str], external_ok: bool) -> list[User]:
+def _invitees(state: SandboxState, emails: list[str], external_ok: bool) -> list[User]:
     users = []
     for email in emails:
         user = contact(state, email)
@@ -111,7 +111,7 @@ async def create_channel(call: Call) -> Reply:
     if kind not in CREATE_TYPES:
         raise validation("type", "Must be 1, 2, 3 or 4.")
     emails = _emails(body, "members") if body.get("members") else []
-    invitees = _invitees(call.state, None, emails, external_ok=kind != 2)
+    invitees = _invitees(call.state, emails, external_ok=kind != 2)
     settings = {**DEFAULT_SETTINGS, **(body.get("channel_settings") or {})}
     channel = Channel(
         id=call.state.ids.hex32(),
@@ -202,7 +202,7 @@ def _invite(call: Call, channel: Channel, actor: User) -> Reply:
         _manager(channel, actor)
     emails = _emails(body_of(call), "members")
     external_ok = channel.type == 5 or bool(channel.settings.get("allow_to_add_external_users"))
-    invitees = _invitees(call.state, channel, emails, external_ok)
+    invitees = _invitees(call.state, emails, external_ok)
     for user in invitees:
         channel.members.setdefault(user.id, "member")
     return Reply(_added(invitees, call.state.clock.now_ms()), status=201)

@@ -70,7 +70,8 @@ def body_of(call: Call) -> dict[str, Any]:
 
 
 def path_user(call: Call, name: str = "userId") -> User:
-    return call.state.require_user(call.path_params[name])
+    state: SandboxState = call.state
+    return state.require_user(call.path_params[name])
 
 
 def flag(params: Mapping[str, Any], name: str) -> bool:
@@ -247,7 +248,9 @@ def file_brief(chat_file: ChatFile) -> dict[str, Any]:
     }
 
 
-def message_json(state: SandboxState, message: ChatMessage, *, detail: bool = False, status: bool = False) -> dict:
+def message_json(
+    state: SandboxState, message: ChatMessage, *, detail: bool = False, status: bool = False
+) -> dict[str, Any]:
     """A message as list (``detail=False``) or get (``detail=True``) returns it."""
     sender = state.find(message.sender_id, outsiders=True)
     out: dict[str, Any] = {

@@ -16,7 +16,7 @@ from zoom_mcp.sandbox.chat_common import (
     validation,
 )
 from zoom_mcp.sandbox.routing import Call, Reply, SandboxError, User
-from zoom_mcp.sandbox.state import ChatFile
+from zoom_mcp.sandbox.state import ChatFile, SandboxState
 
 route = Registry()
 
@@ -72,7 +72,8 @@ async def send_file(call: Call) -> Reply:
 
 
 def _file(call: Call) -> ChatFile:
-    chat_file = call.state.chat.files.get(call.path_params["fileId"])
+    state: SandboxState = call.state
+    chat_file = state.chat.files.get(call.path_params["fileId"])
     if chat_file is None:
         raise SandboxError(404, 404, f"File does not exist: {call.path_params['fileId']}.")
     return chat_file

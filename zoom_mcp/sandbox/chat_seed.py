@@ -145,7 +145,7 @@ class _Seeder:
         leadership = self.channel("leadership", 2, avery, admins=[farah], members=[dmitri])
         lunch = self.channel("lunch-crew", 4, chioma, members=[emi, avery])
         partners = self.channel("partners-contoso", 5, avery, members=[bruno, sam])
-        self.channel("random", 3, emi, members=[farah, dmitri])  # Avery is not a member: join tests
+        random_channel = self.channel("random", 3, emi, members=[farah, dmitri])  # without Avery: join tests
         self.chat.external_contacts = {u.id: [sam.id, self.lena.id] for u in self.people}
         self.chat.external_contacts[bruno.id] = [sam.id]
 
@@ -163,6 +163,15 @@ class _Seeder:
                 (avery, "Reminder: submit expenses by the 25th."),
             ],
             span_hours=30,
+        )
+        self.write(
+            random_channel,
+            [
+                (emi, "Who left a cake in the kitchen? 🎂"),
+                (farah, "Birthday cake for Dmitri!"),
+                (dmitri, "Thank you all!"),
+            ],
+            span_hours=6,
         )
         self.write(
             leadership,

@@ -4,7 +4,7 @@ Zoom calls ``q`` an "elastic search query" and documents only ``after:<epoch>`` 
 6.3). The sandbox accepts the Gmail operators clients actually send: ``from: to: cc: bcc:
 subject: label: in: is: has:attachment filename: after: before: newer_than: older_than:
 larger: smaller: rfc822msgid:``, quoted phrases, free words (subject, addresses and body) and
-``-`` negation. Terms are ANDed; ``OR`` and braces are not modelled.
+``-`` negation and ``OR``. Terms are ANDed; braces and parentheses are not modelled.
 """
 
 from __future__ import annotations
@@ -139,16 +139,33 @@ def _words(text: str) -> Predicate:
 
 
 def compile_query(mailbox: Mailbox, q: str, now_ms: int) -> Query:
+    """Terms are ANDed; ``a OR b`` joins its two neighbours (binding tighter than AND, as in Gmail)."""
     predicates: list[Predicate] = []
     reveals: set[str] = set()
+    join_next = False
     for negate, op, value, word in _TERM.findall(q or ""):
+        if not op and not negate and word in ("AND", "OR"):
+            join_next = word == "OR" and bool(predicates)
+            continue
         if op:
             predicate, revealed = _term(mailbox, op, _unquote(value), now_ms)
             if not negate:
                 reveals |= revealed
         else:
-            if word in ("AND",):
-                continue
             predicate = _words(_unquote(word))
-        predicates.append((lambda p: lambda m: not p(m))(predicate) if negate else predicate)
+        if negate:
+            predicate = _negated(predicate)
+        if join_next:
+            predicates[-1] = _either(predicates[-1], predicate)
+            join_next = False
+        else:
+            predicates.append(predicate)
     return Query(predicate=lambda m: all(p(m) for p in predicates), reveals=frozenset(reveals))
+
+
+def _negated(predicate: Predicate) -> Predicate:
+    return lambda m: not predicate(m)
+
+
+def _either(left: Predicate, right: Predicate) -> Predicate:
+    return lambda m: left(m) or right(m)

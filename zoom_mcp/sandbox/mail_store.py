@@ -208,7 +208,7 @@ class Mailbox:
         # Real Zoom ids look like "d9e0967700000000_e8332447bb77d2cc_012": a mailbox prefix, a
         # value that falls as time rises, and a per-mailbox sequence number.
         self._seq += 1
-        middle = (1 << 64) - 1 - internal_date * 1000 - self._seq % 1000
+        middle = (1 << 64) - 1 - internal_date * 1_000_000 - self._seq % 1000
         return f"{self._prefix}_{middle:016x}_{self._seq:03d}"
 
     def new_label_id(self) -> str:
