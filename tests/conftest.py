@@ -75,7 +75,14 @@ async def open_server(
         yield ZoomServer(executor, settings, **server_kwargs)
 
 
+ServerFactory = Callable[..., AbstractAsyncContextManager["ZoomServer"]]
 ClientFactory = Callable[..., AbstractAsyncContextManager[Client]]
+
+
+@pytest.fixture
+def server_factory() -> ServerFactory:
+    """``async with server_factory(sandbox, env) as server``: a ZoomServer on its own executor."""
+    return open_server
 
 
 @pytest.fixture

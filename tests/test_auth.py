@@ -27,7 +27,7 @@ from zoom_mcp.errors import ToolUsageError, ZoomAuthError
 from zoom_mcp.executor import Executor
 from zoom_mcp.scopes import needs
 
-S2S = {"account_id": "acct-1", "client_id": "client-1", "client_secret": "client-secret-value-1"}
+S2S: dict[str, Any] = {"account_id": "acct-1", "client_id": "client-1", "client_secret": "client-secret-value-1"}
 
 
 @pytest.fixture
@@ -266,6 +266,19 @@ async def test_the_token_file_outlives_the_environment_token_it_came_from(tmp_pa
 
 
 @pytest.mark.anyio
+async def test_a_hand_written_token_file_is_used_unless_the_environment_names_another(tmp_path: Path) -> None:
+    server = TokenServer()
+    path = tmp_path / "token.json"
+    path.write_text(json.dumps({"refresh_token": "hand-written-token-1"}))
+    async with client(server) as http:
+        await RefreshTokenAuth(user_settings(tmp_path, refresh=None), http, path).token()
+        await RefreshTokenAuth(user_settings(tmp_path, refresh="env-refresh-token-9"), http, path).token()
+        await RefreshTokenAuth(user_settings(tmp_path, refresh="env-refresh-token-9"), http, path).token()
+    sent = [server.form(i)["refresh_token"][0] for i in range(3)]
+    assert sent == ["hand-written-token-1", "env-refresh-token-9", "refresh-token-0002"]
+
+
+@pytest.mark.anyio
 async def test_a_refresh_token_without_a_file_goes_to_the_default_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -310,7 +323,7 @@ async def test_static_token_uses_configured_scopes() -> None:
         ({"account_id": "a"}, "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET are not set"),
     ],
 )
-async def test_missing_credentials_explain_what_to_set(settings: dict[str, str], missing: str) -> None:
+async def test_missing_credentials_explain_what_to_set(settings: dict[str, Any], missing: str) -> None:
     async with client(TokenServer()) as http:
         auth = auth_from_settings(Settings(**settings), http)
     assert isinstance(auth, MissingAuth)

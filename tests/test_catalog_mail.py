@@ -234,7 +234,9 @@ def test_paging(name: str, items: str, maximum: int, default: int) -> None:
     assert spec.locations["next_page_token"][0] == "pageToken"
     props = spec.input_schema["properties"]
     assert props["page_size"]["maximum"] == maximum
-    assert props["page_size"]["default"] == default
+    # The default applies at validation; it is not published (it would cost tokens every turn).
+    assert "default" not in props["page_size"]
+    assert spec.input.model_fields["page_size"].default == default
     args = spec.input.model_validate({**_minimal(spec), "page_size": 10_000})
     assert args.page_size == maximum  # type: ignore[attr-defined]
 

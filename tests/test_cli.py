@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
-from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
+from zoom_mcp import transports
 from zoom_mcp.cli import run
 from zoom_mcp.config import ENVIRONMENT
 from zoom_mcp.registry import select
 from zoom_mcp.scopes import parse_scopes
+from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 CHAT_READ = "chat_message:read chat_channel:read"
 
@@ -116,3 +118,17 @@ def test_doctor_without_credentials(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["doctor"]) == 1
     out = capsys.readouterr().out
     assert "credentials: none found" in out and "FAILED" in out
+
+
+def test_interactive_stdio_prints_one_hint(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    served: list[object] = []
+
+    async def serve_stdio(server: object) -> None:
+        served.append(server)
+
+    monkeypatch.setattr(transports, "serve_stdio", serve_stdio)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    assert run(["--sandbox"]) == 0
+    out, err = capsys.readouterr()
+    assert served and out == ""
+    assert [line for line in err.splitlines() if "zoom-mcp call" in line] == [err.strip().splitlines()[0]]

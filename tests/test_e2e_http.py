@@ -13,24 +13,26 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx2
 import mcp.types as types
 import pytest
-from conftest import open_server
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.types import ASGIApp
-from zoom_mcp.tools import ALL_TOOLS
 
 from zoom_mcp import transports
 from zoom_mcp.registry import select
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.scopes import parse_scopes
 from zoom_mcp.server import CANCELLED
+from zoom_mcp.tools import ALL_TOOLS
+
+if TYPE_CHECKING:
+    from conftest import ServerFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 TOKEN = "e2e-http-token-0123456789abcdef"
@@ -93,8 +95,8 @@ def confirming() -> Any:
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 @pytest.mark.parametrize("kind", ["http", "sse"])
-async def test_http_transports(kind: str, mode: str) -> None:
-    async with open_server(Sandbox()) as server:
+async def test_http_transports(kind: str, mode: str, server_factory: ServerFactory) -> None:
+    async with server_factory(Sandbox()) as server:
         app = transports.sse_app(server) if kind == "sse" else transports.streamable_http_app(server)
         async with serving(app) as url:
             with anyio.fail_after(30):
@@ -103,8 +105,10 @@ async def test_http_transports(kind: str, mode: str) -> None:
 
 
 @pytest.mark.parametrize("option", ["json_response", "stateless"])
-async def test_legacy_without_back_channel_refuses_destructive_calls(option: str) -> None:
-    async with open_server(Sandbox()) as server:
+async def test_legacy_without_back_channel_refuses_destructive_calls(
+    option: str, server_factory: ServerFactory
+) -> None:
+    async with server_factory(Sandbox()) as server:
         app = transports.streamable_http_app(server, **{option: True})
         async with serving(app) as url:
             with anyio.fail_after(30):
@@ -115,8 +119,8 @@ async def test_legacy_without_back_channel_refuses_destructive_calls(option: str
     assert result.is_error and "--no-confirm" in text(result)
 
 
-async def test_bearer_token_is_enforced() -> None:
-    async with open_server(Sandbox()) as server:
+async def test_bearer_token_is_enforced(server_factory: ServerFactory) -> None:
+    async with server_factory(Sandbox()) as server:
         app = transports.streamable_http_app(server, http_token=TOKEN)
         async with serving(app) as url:
             async with httpx2.AsyncClient(timeout=10) as http:
@@ -129,8 +133,8 @@ async def test_bearer_token_is_enforced() -> None:
                     assert (await client.list_tools()).tools
 
 
-async def test_sse_bearer_token_is_enforced() -> None:
-    async with open_server(Sandbox()) as server, serving(transports.sse_app(server, http_token=TOKEN)) as url:
+async def test_sse_bearer_token_is_enforced(server_factory: ServerFactory) -> None:
+    async with server_factory(Sandbox()) as server, serving(transports.sse_app(server, http_token=TOKEN)) as url:
         async with httpx2.AsyncClient(timeout=10) as http:
             assert (await http.get(f"{url}/sse")).status_code == 401
             assert (await http.post(f"{url}/messages/?session_id=x", json={})).status_code == 401
@@ -139,9 +143,9 @@ async def test_sse_bearer_token_is_enforced() -> None:
                 assert (await client.list_tools()).tools
 
 
-async def test_dns_rebinding_protection_on_loopback() -> None:
+async def test_dns_rebinding_protection_on_loopback(server_factory: ServerFactory) -> None:
     async with (
-        open_server(Sandbox()) as server,
+        server_factory(Sandbox()) as server,
         serving(transports.streamable_http_app(server)) as url,
         httpx2.AsyncClient(timeout=10) as http,
     ):
@@ -151,10 +155,10 @@ async def test_dns_rebinding_protection_on_loopback() -> None:
         assert foreign.status_code == 403
 
 
-async def test_scope_filtered_list_over_http() -> None:
+async def test_scope_filtered_list_over_http(server_factory: ServerFactory) -> None:
     scopes = "chat_message:read chat_channel:read"
     async with (
-        open_server(Sandbox(scopes=scopes)) as server,
+        server_factory(Sandbox(scopes=scopes)) as server,
         serving(transports.streamable_http_app(server)) as url,
         Client(connect(url, "http"), mode="legacy", read_timeout_seconds=20) as client,
     ):

@@ -5,19 +5,21 @@ client -> ZoomServer -> real executor -> real server-to-server OAuth -> sandbox 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import mcp.types as types
 import pytest
-from conftest import ClientFactory
 from mcp import Client
 from mcp.shared.exceptions import MCPError
-from zoom_mcp.tools import ALL_TOOLS
 
 from zoom_mcp.registry import select
 from zoom_mcp.scopes import parse_scopes
 from zoom_mcp.server import CANCELLED
+from zoom_mcp.tools import ALL_TOOLS
+
+if TYPE_CHECKING:
+    from conftest import ClientFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 MODES = ["auto", "legacy"]

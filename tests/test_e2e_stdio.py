@@ -12,9 +12,9 @@ import mcp.types as types
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
-from zoom_mcp.tools import ALL_TOOLS
 
 from zoom_mcp.server import CANCELLED
+from zoom_mcp.tools import ALL_TOOLS
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 ROOT = Path(__file__).resolve().parent.parent

@@ -165,3 +165,36 @@ async def test_upload_follows_the_file_host_redirect_with_the_token(tmp_path: Pa
     ]
     assert [status for _, status in uploads] == [307, 201]
     assert uploads[0][0] != uploads[1][0]
+
+
+@pytest.mark.anyio
+async def test_an_expired_zoom_page_token_asks_to_start_again() -> None:
+    sandbox = Sandbox()
+    async with connect(sandbox) as ex:
+        first = await ex.call(BY_NAME["chat_list_channels"], {"page_size": 2})
+        assert first.structured is not None
+        token = first.structured["next_page_token"]
+        sandbox.advance_clock(16 * 60)
+        later = await ex.call(BY_NAME["chat_list_channels"], {"next_page_token": token})
+    assert later.is_error
+    assert "start the listing again without next_page_token" in later.text
+
+
+@pytest.mark.anyio
+async def test_resuming_a_cut_mail_listing_fetches_only_rows_not_yet_returned() -> None:
+    sandbox = Sandbox()
+    spec = BY_NAME["mail_list_messages"]
+    async with connect(sandbox, result_budget=2_500) as ex:
+        first = await ex.call(spec, {"label_ids": ["INBOX"], "page_size": 20})
+        assert not first.is_error and first.structured is not None
+        shown = len(first.structured["messages"])
+        assert 0 < shown < 20, "the budget must cut the page for this test to mean anything"
+        before = calls_to(sandbox, "GET", "/messages/")
+        second = await ex.call(
+            spec, {"label_ids": ["INBOX"], "page_size": 20, "next_page_token": first.structured["next_page_token"]}
+        )
+        assert not second.is_error and second.structured is not None
+        # One metadata fetch per row still to return: rows of the first call are not fetched again.
+        assert calls_to(sandbox, "GET", "/messages/") - before == 20 - shown
+        ids = [row["id"] for row in first.structured["messages"] + second.structured["messages"]]
+        assert len(ids) == len(set(ids))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from zoom_mcp.tools import BY_NAME
 
 from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
+from zoom_mcp.tools import BY_NAME
 
 PROMPTS = load_prompts()
 TOOL_NAME = re.compile(r"\b(?:chat|mail)_[a-z_]+\b")

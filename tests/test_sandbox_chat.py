@@ -455,3 +455,14 @@ async def test_message_date_window_switch() -> None:
         window = {"to_channel": general, "from": "2026-11-19T00:00:00Z", "to": "2026-11-21T00:00:00Z"}
         ranged = await api.ok("GET", f"{ME}/messages", params=window)
         assert ranged["from"] == "2026-11-19T00:00:00Z" and len(ranged["messages"]) == 8
+
+
+async def test_invite_limit_switch() -> None:
+    box = Sandbox(invite_limit=20)
+    async with httpx2.AsyncClient(transport=box.transport(), base_url=BASE) as http:
+        api = Api(http, box.issue_token())
+        created = await api.ok("POST", f"{ME}/channels", 201, json={"name": "big", "type": 3})
+        await api.ok("PATCH", f"/v2/chat/channels/{created['id']}", 204, json={"type": 5})  # external members
+        six = [{"email": u.email} for u in box.state.users[1:]] + [{"email": SAM}]
+        added = await api.ok("POST", f"/v2/chat/channels/{created['id']}/members", 201, json={"members": six})
+        assert len(added["member_ids"].split(",")) == 6

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import anyio
@@ -18,13 +19,14 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from pydantic import ValidationError
-from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import Settings
+from zoom_mcp.confirm import confirmation_message
 from zoom_mcp.registry import Selection, select
 from zoom_mcp.results import ToolResult
 from zoom_mcp.server import CANCELLED, ZoomServer, registration_report, to_tool
+from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 pytestmark = pytest.mark.anyio
 MODES = ["auto", "legacy"]
@@ -302,3 +304,25 @@ async def test_prompts_follow_the_registered_tools(mode: str) -> None:
             with pytest.raises(MCPError) as refused:
                 await client.get_prompt(name, args)
             assert refused.value.error.code == types.INVALID_PARAMS
+
+
+async def test_an_executor_bug_is_still_a_tool_result(caplog: pytest.LogCaptureFixture) -> None:
+    async with connect(FakeAuth(None)) as (client, _, executor):
+
+        async def broken(spec: ToolSpec, arguments: dict[str, Any]) -> ToolResult:
+            raise RuntimeError("bug")
+
+        executor.call = broken  # type: ignore[method-assign]
+        result = await client.call_tool("chat_list_channels", {})
+    assert result.is_error and "failed inside zoom-mcp" in result.content[0].text  # type: ignore[union-attr]
+    assert "bug" in caplog.text
+
+
+def test_confirmation_messages_name_what_is_destroyed() -> None:
+    batch = BY_NAME["mail_batch_delete_messages"]
+    assert confirmation_message(batch, {"message_ids": ["a1", "b2"]}) == "Permanently delete emails a1, b2"
+    assert confirmation_message(BY_NAME["chat_delete_message"], DELETE) == "Delete message MSG-1 permanently"
+    # Without a usable template the title and the arguments are shown.
+    untemplated = replace(BY_NAME["chat_delete_message"], confirm=None)
+    message = confirmation_message(untemplated, DELETE)
+    assert message.startswith(untemplated.title) and "MSG-1" in message and "chan-1" in message

@@ -219,6 +219,10 @@ def test_multiline_text_is_a_block() -> None:
     assert render({"body": "Hi\n\nBye", "n": 1}) == "body: |\n  Hi\n\n  Bye\nn: 1"
 
 
+def test_an_empty_list_has_a_zero_count() -> None:
+    assert render({"messages": []}) == "messages[0]:"
+
+
 def test_odd_keys_are_quoted() -> None:
     assert render({"Content Type": "x"}) == '"Content Type": x'
 

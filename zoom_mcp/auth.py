@@ -8,6 +8,7 @@ newest one works, so each new one is written to the token file before anything e
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -188,9 +189,7 @@ class _OAuthTokenAuth(_ScopeListeners, ABC):
         payload = _json_object(response)
         if not response.is_success or not isinstance(payload.get("access_token"), str):
             raise self._refused(response, payload)
-        self._accept(payload)
-        assert self._token is not None
-        return self._token
+        return self._accept(payload)
 
     def _refused(self, response: httpx2.Response, payload: dict[str, Any]) -> ZoomAPIError:
         code = payload.get("code") if isinstance(payload.get("code"), int) else None
@@ -202,8 +201,8 @@ class _OAuthTokenAuth(_ScopeListeners, ABC):
             return ZoomAPIError(response.status_code, code, message, tracking_id=tracking, headers=headers)
         return ZoomAuthError(response.status_code, code, message, fix=self.fix, tracking_id=tracking, headers=headers)
 
-    def _accept(self, payload: dict[str, Any]) -> None:
-        token = payload["access_token"]
+    def _accept(self, payload: dict[str, Any]) -> str:
+        token: str = payload["access_token"]
         SECRETS.add(token, payload.get("refresh_token"))
         try:
             expires_in = float(payload.get("expires_in") or DEFAULT_EXPIRES_IN)
@@ -215,6 +214,7 @@ class _OAuthTokenAuth(_ScopeListeners, ABC):
         self._accepted(payload)
         scope = payload.get("scope")
         self._set_scopes(parse_scopes(scope) if isinstance(scope, str) else None)
+        return token
 
     def _api_base(self, api_url: Any) -> str | None:
         if not isinstance(api_url, str) or not api_url:
@@ -241,7 +241,8 @@ class RefreshTokenAuth(_OAuthTokenAuth):
 
     The token file records a fingerprint of the ZOOM_REFRESH_TOKEN its chain started from. The
     file's token is used while that still matches the environment (it is the newer rotation of
-    the same grant); a different environment token means the user re-authorized, so it wins.
+    the same grant) or when no environment token is set; a different environment token means
+    the user re-authorized, so it wins.
     """
 
     fix = USER_FIX
@@ -284,11 +285,14 @@ def fingerprint(token: str) -> str:
 
 
 def _initial_refresh_token(env_token: str | None, stored: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """The refresh token to start from, and the fingerprint of the environment token it descends from."""
     stored_token = stored.get("refresh_token") if stored else None
+    origin = stored.get("origin") if stored else None
     if isinstance(stored_token, str) and stored_token:
-        origin = stored.get("origin") if stored else None
-        if env_token is None or env_token == stored_token or origin in (None, fingerprint(env_token)):
+        if env_token is None:
             return stored_token, origin if isinstance(origin, str) else None
+        if env_token == stored_token or origin == fingerprint(env_token):
+            return stored_token, fingerprint(env_token)
     if env_token:
         return env_token, fingerprint(env_token)
     return None, None
@@ -310,7 +314,8 @@ def write_token_file(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o600)
+        # mkstemp already creates it 0600 on POSIX; said explicitly because the file holds a credential.
+        os.chmod(temp, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle)
             handle.flush()
@@ -319,6 +324,17 @@ def write_token_file(path: Path, record: dict[str, Any]) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    _sync_directory(path.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform, and not needed for atomicity.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _json_object(response: httpx2.Response) -> dict[str, Any]:

@@ -339,7 +339,7 @@ def cmd_call(ns: argparse.Namespace) -> int:
         raise UsageError(f"arguments must be a JSON object: {exc}") from exc
     if not isinstance(arguments, dict):
         raise UsageError("arguments must be a JSON object, e.g. '{\"page_size\": 5}'")
-    settings = Settings.from_env()
+    settings = Settings.from_env(**_selection_overrides(ns))
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="zoom-mcp: %(message)s")
     return anyio.run(_call, settings, ns.tool, arguments, ns.sandbox, ns.json)
 
@@ -383,7 +383,7 @@ def _credential_names(settings: Settings) -> list[str]:
 
 def cmd_doctor(ns: argparse.Namespace) -> int:
     logging.basicConfig(stream=sys.stderr, level=logging.ERROR, format="zoom-mcp: %(message)s")
-    return anyio.run(_doctor, Settings.from_env(), ns.sandbox)
+    return anyio.run(_doctor, Settings.from_env(**_selection_overrides(ns)), ns.sandbox)
 
 
 async def _doctor(settings: Settings, sandbox: bool) -> int:

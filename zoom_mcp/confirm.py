@@ -69,15 +69,20 @@ def confirmation_message(spec: ToolSpec, arguments: dict[str, Any]) -> str:
         model = None
     if spec.confirm and model is not None:
         try:
-            return spec.confirm.format(**_plain(model))
+            return spec.confirm.format(**{k: _readable(v) for k, v in _plain(model).items()})
         except (KeyError, IndexError, ValueError):
             pass  # a template naming a field the model lacks: fall back to the generic wording
     shown = json.dumps(_plain(model) if model is not None else arguments, ensure_ascii=False, default=str)
-    return f"{spec.title}: {shown}. This cannot be undone. Proceed?"
+    return f"{spec.title}: {shown}. Proceed?"
 
 
 def _plain(model: BaseModel) -> dict[str, Any]:
     return {k: v for k, v in model.model_dump(mode="json").items() if v is not None}
+
+
+def _readable(value: Any) -> Any:
+    # "emails a, b" reads better to a person than a Python list.
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
 def _accepted(answer: Any) -> bool:

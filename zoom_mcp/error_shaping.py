@@ -137,8 +137,9 @@ def _hint(
             return f"Zoom's daily limit for this API is used up; it resets at {when}. Do not retry before then."
         return f"still rate limited after {error.retries} retries; wait a few seconds, then retry."
     if error.code == 124 or error.status == 401:
+        renewed = " even after renewing it" if error.code == 124 else ""
         return (
-            "Zoom rejected the access token even after renewing it: a credentials problem "
+            f"Zoom rejected the access token{renewed}: a credentials problem "
             "(check the Zoom app's credentials and that it is activated)."
         )
     if error.status == 404 or error.code == 1001:
@@ -149,7 +150,9 @@ def _hint(
         tried = f" (tried {error.retries + 1} times)" if error.retries else ""
         if error.uncertain:
             return f"Zoom failed to answer{tried}."
-        return f"a temporary problem at Zoom{tried}; nothing was changed, retry in a minute."
+        # Only reads are known to have changed nothing; other retried requests are idempotent.
+        unchanged = "nothing was changed; " if spec.read_only else ""
+        return f"a temporary problem at Zoom{tried}; {unchanged}retry in a minute."
     return None
 
 

@@ -160,12 +160,17 @@ class Executor:
         data = await context.send(request)
         # Read before decoding: a decode hook need not keep Zoom's paging fields.
         zoom_next = _zoom_next_token(data, page)
+        skip = 0
+        if page is not None and cursor is not None and cursor.offset:
+            # Drop the items an earlier call already returned before the decode hook sees them,
+            # so a hook that fetches per row (mail lists) does not fetch rows that are skipped.
+            data, skip = _drop_returned(data, page, cursor.offset)
         if spec.decode is not None:
             data = await spec.decode(data, args, context)
             if isinstance(data, ToolResult):
                 return data
         if page is not None and cursor is not None:
-            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget)
+            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget, skip=skip)
         return shape_result(data, self.settings.result_budget)
 
     def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:
@@ -343,3 +348,11 @@ def _redacted(result: ToolResult) -> ToolResult:
         content.append(block)
     structured = SECRETS.data(result.structured) if result.structured is not None else None
     return replace(result, text=SECRETS.text(result.text), structured=structured, content=content)
+
+
+def _drop_returned(data: Any, page: Page, offset: int) -> tuple[Any, int]:
+    """Zoom's page without its first ``offset`` items, and how many are left to skip after decode."""
+    items = data.get(page.items) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return data, offset
+    return {**data, page.items: items[offset:]}, 0

@@ -70,7 +70,12 @@ class RedactingFilter(logging.Filter):
         self.redactor = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self.redactor.text(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A malformed call must not raise here (in the caller) nor print its raw arguments later.
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg = self.redactor.text(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

@@ -58,6 +58,10 @@ CANNOT_CONFIRM = (
     "(HTTP in JSON-response or stateless mode). Use the server's default HTTP mode, or start it "
     "with --no-confirm (ZOOM_MCP_CONFIRM=0) to run destructive tools without asking."
 )
+INTERNAL_FAILURE = (
+    "{tool} failed inside zoom-mcp (details are in the server log). If it writes, it may or may not "
+    "have reached Zoom: check before retrying."
+)
 # How long the first token request (which tells the granted scopes) may take before the server
 # gives up waiting and keeps every selected tool listed; the call path reports auth errors itself.
 SCOPE_PROBE_TIMEOUT = 8.0
@@ -301,7 +305,12 @@ class ZoomServer(Server[dict[str, Any]]):
                 return text_result(CANCELLED)
             if decision is confirm.Decision.CANNOT_ASK:
                 return text_result(CANNOT_CONFIRM.format(tool=spec.name), is_error=True)
-        return to_call_result(await self.executor.call(spec, arguments))
+        try:
+            result = await self.executor.call(spec, arguments)
+        except Exception:  # the executor shapes every failure; this is the net under a bug in it
+            log.exception("%s failed inside zoom-mcp", spec.name)
+            return text_result(INTERNAL_FAILURE.format(tool=spec.name), is_error=True)
+        return to_call_result(result)
 
     def _should_confirm(self, ctx: ServerRequestContext[Any], spec: ToolSpec, arguments: dict[str, Any]) -> bool:
         if not (spec.destructive and self.settings.confirm_destructive):

@@ -25,6 +25,7 @@ from zoom_mcp.results import ToolResult
 from zoom_mcp.text_format import render
 
 DATA_TAG = "zoom-data"
+_TAG_IN_DATA = re.compile(r"<(/?)\s*zoom-data", re.IGNORECASE)
 NONCE_ALPHABET = string.ascii_letters + string.digits
 NONCE_LENGTH = 4
 # Zoom's chat page tokens live 15 minutes (zoom-api.md §4).
@@ -148,8 +149,8 @@ def new_nonce() -> str:
 
 
 def delimit(body: str, nonce: str) -> str:
-    """Wrap data in markers it cannot close itself: any closing tag inside is defused."""
-    body = body.replace(f"</{DATA_TAG}", f"<\\/{DATA_TAG}")
+    """Wrap data in markers it cannot forge: any such tag inside the data is defused."""
+    body = _TAG_IN_DATA.sub(r"<\1zoom_data", body)
     return f"<{DATA_TAG} id={nonce}>\n{body}\n</{DATA_TAG} id={nonce}>"
 
 
@@ -276,8 +277,14 @@ def shape_result(data: Any, budget: int) -> ToolResult:
     return ToolResult(text=_compose(shaped, notes, nonce), structured=structured)
 
 
-def shape_page(data: Any, page: Page, cursor: PageCursor, zoom_next: str | None, budget: int) -> ToolResult:
-    """One page of a list, resuming at ``cursor.offset`` and cut at an item boundary to fit."""
+def shape_page(
+    data: Any, page: Page, cursor: PageCursor, zoom_next: str | None, budget: int, *, skip: int | None = None
+) -> ToolResult:
+    """One page of a list, resuming at ``cursor.offset`` and cut at an item boundary to fit.
+
+    ``skip`` is how many leading items of ``data`` were already returned (``cursor.offset``
+    unless the caller removed them before decoding).
+    """
     shaped = compact(data)
     if isinstance(shaped, list):
         envelope: dict[str, Any] = {}
@@ -290,7 +297,7 @@ def shape_page(data: Any, page: Page, cursor: PageCursor, zoom_next: str | None,
         }
         found = _as_dict(shaped).get(page.items, [])
         items = found if isinstance(found, list) else [found]
-    remaining = items[cursor.offset :]
+    remaining = items[cursor.offset if skip is None else skip :]
     nonce = new_nonce()
 
     def build(shown: list[Any], count: int) -> tuple[str, dict[str, Any]]:
@@ -338,4 +345,4 @@ def _largest_fitting(total: int, fits: Callable[[int], bool]) -> int:
 
 
 def restart_message() -> str:
-    return f"The page token has expired (Zoom keeps them ~15 min): {RESTART_LISTING}."
+    return f"Zoom no longer accepts this page token (they expire after ~15 min): {RESTART_LISTING}."

@@ -122,6 +122,8 @@ def _table(items: list[Any]) -> tuple[list[str], list[dict[str, Any]]] | None:
 
 def _list_lines(prefix: str, items: list[Any], depth: int) -> list[str]:
     pad = INDENT * depth
+    if not items:
+        return [f"{pad}{prefix}[0]:"]
     if all(_is_scalar(item) for item in items):
         return [f"{pad}{prefix}[{len(items)}]: " + ",".join(_scalar(item, in_row=True) for item in items)]
     table = _table(items)

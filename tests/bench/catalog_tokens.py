@@ -53,6 +53,29 @@ async def _tool_list(scopes: frozenset[str] | None, read_only: bool) -> tuple[li
         return _from_catalog(scopes, read_only), f"rebuilt from the catalog ({exc})"
 
 
+PARTS = {
+    "inputSchema": ("inputSchema",),
+    "name/title/description": ("name", "title", "description"),
+    "annotations": ("annotations",),
+}
+
+
+def _breakdown(tools: list[dict[str, Any]], total: int) -> Figure:
+    """Where the tokens go: each part of every tool, tokenized on its own."""
+    shares = {part: tokens(compact([{k: t[k] for k in keys if k in t} for t in tools])) for part, keys in PARTS.items()}
+    return Figure(
+        SECTION,
+        "  of which inputSchema (all tools)",
+        shares["inputSchema"],
+        "tok",
+        baseline=total,
+        baseline_label="whole list",
+        ratio=ratio(shares["inputSchema"], total),
+        note="; ".join(f"{part} {n:,} tok" for part, n in shares.items() if part != "inputSchema"),
+        extra={"parts": shares},
+    )
+
+
 async def run(quick: bool) -> list[Figure]:
     figures: list[Figure] = []
     all_total: int | None = None
@@ -92,6 +115,8 @@ async def run(quick: bool) -> list[Figure]:
                 flag=f"> {CATALOG_TOKENS_PER_TOOL} tok/tool" if average > CATALOG_TOKENS_PER_TOOL else "",
             )
         )
+        if scopes is None:
+            figures.append(_breakdown(tools, total))
         figures.append(
             Figure(
                 SECTION,

@@ -15,6 +15,7 @@ import selectors
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.bench.common import COLD_START_RATIO, PYTHON, ROOT, Figure, Unavailable, median, ratio
@@ -42,8 +43,22 @@ _HANDSHAKE = [
 REQUESTS = b"".join(json.dumps(m).encode() + b"\n" for m in _HANDSHAKE)
 
 
-def first_tools_list(cmd: list[str], timeout: float) -> tuple[float, int]:
-    """Seconds from spawn to the tools/list answer, and how many tools it listed."""
+@dataclass
+class Start:
+    wall: float  # seconds from spawn to the tools/list answer
+    cpu: float  # CPU seconds the child had used by then: barely moved by other load on the machine
+    tools: int
+
+
+def _cpu_seconds(pid: int) -> float:
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def first_tools_list(cmd: list[str], timeout: float) -> Start:
+    """Spawn ``cmd``, send initialize + tools/list, and time the answer."""
     with tempfile.TemporaryDirectory() as tmp:
         errlog = Path(tmp) / "stderr"
         t0 = time.perf_counter()
@@ -72,32 +87,33 @@ def first_tools_list(cmd: list[str], timeout: float) -> tuple[float, int]:
                         if message.get("id") != 2:
                             continue
                         elapsed = time.perf_counter() - t0
+                        cpu = _cpu_seconds(proc.pid)
                         if "error" in message:
                             raise RuntimeError(f"tools/list failed: {message['error']}")
-                        return elapsed, len(message["result"]["tools"])
+                        return Start(elapsed, cpu, len(message["result"]["tools"]))
 
 
 # One process times the SDK import, then what the project adds on top of it: the increment is
 # measured in the same process, so it is not drowned by process-to-process variance.
 IMPORT_PROBE = """
 import time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import mcp.server
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 {imports}
-t2 = time.perf_counter()
-print(t1 - t0, t2 - t1)
+t2, c2 = time.perf_counter(), time.process_time()
+print(t1 - t0, t2 - t1, c1 - c0, c2 - c1)
 """
 
 
-def import_seconds(modules: list[str]) -> tuple[float, float]:
-    """(seconds to import the SDK, seconds to import ``modules`` after it) in a fresh process."""
+def import_seconds(modules: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds to import the SDK and then ``modules``, and the same in CPU seconds."""
     probe = IMPORT_PROBE.format(imports="\n".join(f"import {m}" for m in modules))
     out = subprocess.run([PYTHON, "-c", probe], cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
         raise RuntimeError(f"import {', '.join(modules)} failed: {last_lines(out.stderr)}")
-    sdk, ours = out.stdout.split()
-    return float(sdk), float(ours)
+    sdk, ours, sdk_cpu, ours_cpu = (float(x) for x in out.stdout.split())
+    return sdk, ours, sdk_cpu, ours_cpu
 
 
 _IMPORTTIME = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
@@ -133,8 +149,9 @@ def _import_figure(label: str, modules: list[str], runs: int) -> Figure:
         raise Unavailable(f"{', '.join(missing)} not written yet")
     import_seconds(modules)  # untimed: fills the bytecode cache
     samples = [import_seconds(modules) for _ in range(runs)]
-    sdk = median([s for s, _ in samples]) * 1000
-    extra = median([o for _, o in samples]) * 1000
+    sdk = median([s[0] for s in samples]) * 1000
+    extra = median([s[1] for s in samples]) * 1000
+    extra_cpu = median([s[3] for s in samples]) * 1000
     heavy = heaviest_imports_beyond_sdk(modules)
     return Figure(
         SECTION,
@@ -144,8 +161,52 @@ def _import_figure(label: str, modules: list[str], runs: int) -> Figure:
         baseline=round(sdk, 1),
         baseline_label="import mcp.server",
         ratio=ratio(extra, sdk),
-        note=f"median of {runs}, same process; heaviest: " + ", ".join(f"{n} {ms} ms" for n, ms in heavy[:4]),
+        note=f"median of {runs}, same process; CPU {extra_cpu:.0f} ms; heaviest: "
+        + ", ".join(f"{n} {ms} ms" for n, ms in heavy[:4]),
         extra={"heaviest_self_ms": heavy, "samples_s": samples},
+    )
+
+
+# What ``--sandbox`` does before it can answer, phase by phase, in a fresh process.
+PHASES_PROBE = """
+import time
+t0 = time.perf_counter()
+import mcp.server
+t1 = time.perf_counter()
+import httpx2
+import zoom_mcp.cli, zoom_mcp.transports
+from zoom_mcp.config import Settings
+from zoom_mcp.executor import Executor
+from zoom_mcp.sandbox import Sandbox
+from zoom_mcp.server import ZoomServer
+t2 = time.perf_counter()
+box = Sandbox()
+t3 = time.perf_counter()
+settings = Settings.from_env(box.settings_env())
+server = ZoomServer(Executor(settings, transport=httpx2.ASGITransport(app=box.app)), settings)
+t4 = time.perf_counter()
+print(t2 - t1, t3 - t2, t4 - t3)
+"""
+PHASES = ("project imports", "Sandbox()", "Executor + ZoomServer()")
+
+
+def phases_figure(runs: int) -> Figure:
+    samples: list[list[float]] = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [PYTHON, "-c", PHASES_PROBE], cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=60
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"start-up phases probe failed: {last_lines(out.stderr)}")
+        samples.append([float(x) * 1000 for x in out.stdout.split()])
+    medians = [median([s[i] for s in samples]) for i in range(len(PHASES))]
+    return Figure(
+        SECTION,
+        "  start-up work beyond the SDK import (--sandbox)",
+        round(sum(medians)),
+        "ms",
+        note="; ".join(f"{name} {ms:.0f} ms" for name, ms in zip(PHASES, medians, strict=True)),
+        extra={"phases_ms": dict(zip(PHASES, medians, strict=True))},
     )
 
 
@@ -161,47 +222,55 @@ def stdio_figures(runs: int, deadline: float) -> list[Figure]:
         raise Unavailable("zoom_mcp.cli not written yet")
     if not BARE_SERVER.exists():
         raise Unavailable("tests/bench/bare_server.py missing")
-    timeout = 30.0
+    timeout = 20.0
     # One untimed start each: bytecode caches and the page cache are warm for both.
     first_tools_list(ZOOM_MCP, timeout)
     first_tools_list(BARE, timeout)
-    ours_t: list[float] = []
-    bare_t: list[float] = []
-    tools = 0
+    ours: list[Start] = []
+    bare: list[Start] = []
     for i in range(runs):
-        if time.monotonic() > deadline - 2 * timeout:
+        if ours and time.monotonic() > deadline - 2 * timeout:
             break
-        order = [(ZOOM_MCP, ours_t), (BARE, bare_t)]
+        order = [(ZOOM_MCP, ours), (BARE, bare)]
         for cmd, sink in order if i % 2 == 0 else reversed(order):
-            seconds, count = first_tools_list(cmd, timeout)
-            sink.append(seconds)
-            if cmd is ZOOM_MCP:
-                tools = count
-    ours, bare = median(ours_t) * 1000, median(bare_t) * 1000
-    r = ratio(ours, bare)
+            sink.append(first_tools_list(cmd, timeout))
+    wall, bare_wall = median([s.wall for s in ours]) * 1000, median([s.wall for s in bare]) * 1000
+    cpu, bare_cpu = median([s.cpu for s in ours]) * 1000, median([s.cpu for s in bare]) * 1000
+    r = ratio(wall, bare_wall)
     return [
         Figure(
             SECTION,
-            f"stdio start -> first tools/list, zoom-mcp --sandbox ({tools} tools)",
-            round(ours),
+            f"stdio start -> first tools/list, zoom-mcp --sandbox ({ours[-1].tools} tools)",
+            round(wall),
             "ms",
-            baseline=round(bare),
+            baseline=round(bare_wall),
             baseline_label="bare SDK server, 1 tool",
             ratio=r,
             flag=f"> {COLD_START_RATIO}x bare server" if r is not None and r > COLD_START_RATIO else "",
-            note=f"median of {len(ours_t)}, interleaved",
-            extra={"zoom_mcp_s": ours_t, "bare_s": bare_t},
-        )
+            note=f"median of {len(ours)}, interleaved",
+            extra={"zoom_mcp": [vars(s) for s in ours], "bare": [vars(s) for s in bare]},
+        ),
+        Figure(
+            SECTION,
+            "  same, CPU time of the server process",
+            round(cpu),
+            "ms",
+            baseline=round(bare_cpu),
+            baseline_label="bare SDK server",
+            ratio=ratio(cpu, bare_cpu),
+            note="user + system CPU until the answer; steadier than wall time on a busy machine",
+        ),
     ]
 
 
 def run(quick: bool, deadline: float) -> list[Figure]:
-    runs = 3 if quick else 7
+    runs = 3 if quick else 9
     figures: list[Figure] = []
     # Each half fails on its own: import time needs only the server module, not a working CLI.
     for label, part in (
         ("import time beyond the SDK", lambda: import_figures(runs)),
         ("stdio cold start", lambda: stdio_figures(runs, deadline)),
+        ("start-up phases", lambda: [phases_figure(3)]),
     ):
         try:
             figures += part()

@@ -33,6 +33,7 @@ CLIENTS = 8
 @dataclass
 class Outcome:
     latencies: list[float] = field(default_factory=list)
+    per_tool: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     peak_rss: int = 0
@@ -112,7 +113,9 @@ async def _drive(url: str, seconds: float, out: Outcome) -> None:
                     text = result.content[0].text if result.content else ""
                     out.errors.append(f"{name}: {text}"[:300])
                 else:
-                    out.latencies.append(time.perf_counter() - t0)
+                    elapsed = time.perf_counter() - t0
+                    out.latencies.append(elapsed)
+                    out.per_tool.setdefault(name, []).append(elapsed)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(CLIENTS)))
@@ -194,6 +197,7 @@ def _figures(label: str, o: Outcome, baseline: Outcome | None, baseline_label: s
             baseline_label=baseline_label,
             ratio=ratio(o.rate, baseline.rate) if baseline else None,
             note=f"{calls} calls in {o.seconds:.1f} s",
+            extra={"p50_ms_per_tool": {k: round(median(v) * 1000, 1) for k, v in sorted(o.per_tool.items())}},
         )
     ]
     if calls:

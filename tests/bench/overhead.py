@@ -15,6 +15,7 @@ import pstats
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,14 @@ async def _direct_request(s: Stack, tool: str, args: dict[str, Any]) -> tuple[st
     return exchange.method, path, dict(p.split("=", 1) for p in query.split("&") if p)
 
 
+@dataclass
+class Samples:
+    mcp: list[float] = field(default_factory=list)  # wall seconds per tools/call
+    direct: list[float] = field(default_factory=list)  # wall seconds per direct request
+    # CPU seconds of the call minus the direct request's: unaffected by time spent descheduled.
+    cpu_overhead: list[float] = field(default_factory=list)
+
+
 async def _time(
     s: Stack,
     tool: str,
@@ -59,32 +68,34 @@ async def _time(
     calls: int,
     warmup: int,
     profiler: cProfile.Profile | None,
-) -> tuple[list[float], list[float]]:
+) -> Samples:
     method, path, query = direct
     for _ in range(warmup):
         await s.client.call_tool(tool, args)
         await s.http.request(method, path, params=query)
-    mcp_s: list[float] = []
-    direct_s: list[float] = []
+    samples = Samples()
     for _ in range(calls):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         result = await s.client.call_tool(tool, args)
         if profiler:
             profiler.disable()
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         response = await s.http.request(method, path, params=query)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         if result.is_error or response.status_code != 200:
             raise RuntimeError(f"{tool} failed during timing: {result.content[0]}")
-        mcp_s.append(t1 - t0)
-        direct_s.append(t2 - t1)
-    return mcp_s, direct_s
+        samples.mcp.append(t1 - t0)
+        samples.direct.append(t2 - t1)
+        samples.cpu_overhead.append((c1 - c0) - (c2 - c1))
+    return samples
 
 
-def _figures(label: str, tool: str, mcp_s: list[float], direct_s: list[float], calls: int) -> list[Figure]:
+def _figures(label: str, tool: str, samples: Samples, calls: int) -> list[Figure]:
     us = 1e6
+    mcp_s, direct_s = samples.mcp, samples.direct
+    cpu_med = median(samples.cpu_overhead) * us
     mcp_med, direct_med = median(mcp_s) * us, median(direct_s) * us
     mcp_p95, direct_p95 = percentile(mcp_s, 95) * us, percentile(direct_s, 95) * us
     # Paired differences: each MCP call is compared with the direct request right after it, so a
@@ -102,7 +113,11 @@ def _figures(label: str, tool: str, mcp_s: list[float], direct_s: list[float], c
             baseline_label="direct httpx2 request",
             ratio=ratio(mcp_med, direct_med),
             note=f"{calls} calls; p95 {mcp_p95:,.0f} vs {direct_p95:,.0f} µs",
-            extra={"mcp_us": [round(x * us) for x in mcp_s], "direct_us": [round(x * us) for x in direct_s]},
+            extra={
+                "mcp_us": [round(x * us) for x in mcp_s],
+                "direct_us": [round(x * us) for x in direct_s],
+                "cpu_overhead_us": [round(x * us) for x in samples.cpu_overhead],
+            },
         ),
         Figure(
             SECTION,
@@ -113,7 +128,7 @@ def _figures(label: str, tool: str, mcp_s: list[float], direct_s: list[float], c
             baseline_label="budget",
             ratio=ratio(over_med, limit_us),
             flag=f"> {OVERHEAD_MS_PER_CALL:g} ms per call" if over_med > limit_us else "",
-            note=f"p95 {over_p95:,.0f} µs",
+            note=f"p95 {over_p95:,.0f} µs; CPU time {cpu_med:,.0f} µs",
         ),
     ]
 
@@ -133,8 +148,8 @@ async def run(quick: bool, profile: bool = False) -> list[Figure]:
     profiler = cProfile.Profile() if profile else None
     async with stack(record=False) as s:
         for label, tool, args, direct in plans:
-            mcp_s, direct_s = await _time(s, tool, args, direct, calls, warmup, profiler)
-            figures += _figures(label, tool, mcp_s, direct_s, calls)
+            samples = await _time(s, tool, args, direct, calls, warmup, profiler)
+            figures += _figures(label, tool, samples, calls)
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)

@@ -59,7 +59,11 @@ async def run(quick: bool) -> list[Figure]:
                 figures.append(Figure(SECTION, label, None, note=f"n/a ({exc})"))
                 continue
             failed = [o.text[:160] for o in outcomes if o.is_error]
-            requests = sum(len(o.exchanges) for o in outcomes)
+            # Counted from the sandbox's request log; the transport recording must agree with it.
+            requests = sum(len(o.logged) for o in outcomes)
+            recorded = sum(len(o.exchanges) for o in outcomes)
+            if recorded != requests:
+                failed.append(f"sandbox log has {requests} requests, transport saw {recorded}")
             figures.append(
                 Figure(
                     SECTION,
@@ -69,7 +73,7 @@ async def run(quick: bool) -> list[Figure]:
                     baseline_label="Zoom requests",
                     ratio=ratio(len(outcomes), requests),
                     flag=f"a call failed: {failed[0]}" if failed else "",
-                    extra={"requests": [[f"{e.method} {e.url}" for e in o.exchanges] for o in outcomes]},
+                    extra={"requests": [[f"{m} {p} -> {status}" for m, p, status in o.logged] for o in outcomes]},
                 )
             )
     return figures

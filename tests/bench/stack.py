@@ -91,7 +91,8 @@ class Outcome:
     text: str
     structured: Any
     is_error: bool
-    exchanges: list[Exchange]
+    exchanges: list[Exchange]  # recorded at the transport, with bodies
+    logged: list[tuple[str, str, int]]  # the sandbox's own request log for the call (method, path, status)
 
 
 @dataclass
@@ -107,10 +108,11 @@ class Stack:
     recorder: Recorder
 
     async def call(self, tool: str, args: dict[str, Any]) -> Outcome:
-        mark = self.recorder.mark()
+        mark, logged = self.recorder.mark(), len(self.sandbox.requests)
         result = await self.client.call_tool(tool, args)
         text = "\n".join(getattr(block, "text", "") for block in result.content)
-        return Outcome(text, result.structured_content, bool(result.is_error), self.recorder.api_since(mark))
+        log = [r for r in self.sandbox.requests[logged:] if TOKEN_PATH not in r[1]]
+        return Outcome(text, result.structured_content, bool(result.is_error), self.recorder.api_since(mark), log)
 
     async def raw(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Any:
         """A direct Zoom request, as an agent without this server would make it."""

@@ -24,7 +24,6 @@ from zoom_mcp.sandbox.routing import Call, Reply, SandboxError, User
 from zoom_mcp.sandbox.state import Channel, SandboxState
 
 route = Registry()
-MAX_INVITES = 5  # "A max of 5 members can be added to the channel at once" (20 per ZoomNet: CONFLICT)
 MAX_NAME = 128
 CREATE_TYPES = (1, 2, 3, 4)
 UPDATE_TYPES = (1, 2, 3, 5)
@@ -50,12 +49,12 @@ def _name(value: Any) -> str:
     return value
 
 
-def _emails(body: dict[str, Any], key: str) -> list[str]:
+def _emails(state: SandboxState, body: dict[str, Any], key: str) -> list[str]:
     entries = body.get(key)
     if not isinstance(entries, list) or not entries:
         raise validation(key, "This field is required.")
-    if len(entries) > MAX_INVITES:
-        raise validation(key, f"A max of {MAX_INVITES} members can be added at once.")
+    if len(entries) > state.invite_limit:
+        raise validation(key, f"A max of {state.invite_limit} members can be added at once.")
     emails = []
     for entry in entries:
         email = entry.get("email") if isinstance(entry, dict) else None
@@ -110,7 +109,7 @@ async def create_channel(call: Call) -> Reply:
     kind = body.get("type", 1)
     if kind not in CREATE_TYPES:
         raise validation("type", "Must be 1, 2, 3 or 4.")
-    emails = _emails(body, "members") if body.get("members") else []
+    emails = _emails(call.state, body, "members") if body.get("members") else []
     invitees = _invitees(call.state, emails, external_ok=kind != 2)
     settings = {**DEFAULT_SETTINGS, **(body.get("channel_settings") or {})}
     channel = Channel(
@@ -200,7 +199,7 @@ def _members(call: Call, channel: Channel) -> Reply:
 def _invite(call: Call, channel: Channel, actor: User) -> Reply:
     if channel.settings.get("add_member_permissions") == 2:
         _manager(channel, actor)
-    emails = _emails(body_of(call), "members")
+    emails = _emails(call.state, body_of(call), "members")
     external_ok = channel.type == 5 or bool(channel.settings.get("allow_to_add_external_users"))
     invitees = _invitees(call.state, emails, external_ok)
     for user in invitees:
@@ -346,7 +345,7 @@ async def list_admins(call: Call) -> Reply:
 async def promote_admins(call: Call) -> Reply:
     channel, user = _owned(call)
     _manager(channel, user)
-    emails = _emails(body_of(call), "admins")
+    emails = _emails(call.state, body_of(call), "admins")
     promoted = []
     for email in emails:
         member = contact(call.state, email)

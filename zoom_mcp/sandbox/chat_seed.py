@@ -12,7 +12,7 @@ Some messages are hostile on purpose: an instruction aimed at whoever reads the 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from zoom_mcp.sandbox.clock import Clock
@@ -79,14 +79,6 @@ _REPLIES = [
     "+1, agree with this approach.",
 ]
 _REACTIONS = ["👍", "🎉", "😂", "👀", "✅", "❤️"]
-
-
-@dataclass
-class _Post:
-    channel: Channel | None
-    sender: User
-    text: str
-    dm_with: User | None = None
 
 
 def seed_chat(seed: int, clock: Clock, account_id: str) -> SandboxState:
@@ -240,8 +232,8 @@ class _Seeder:
         type_: int,
         owner: User,
         *,
-        admins: list[User] = (),  # type: ignore[assignment]
-        members: list[User] = (),  # type: ignore[assignment]
+        admins: Sequence[User] = (),
+        members: Sequence[User] = (),
     ) -> Channel:
         channel = Channel(
             id=self.ids.hex32(),
@@ -273,7 +265,11 @@ class _Seeder:
         span_hours: float,
         dm: tuple[User, User] | None = None,
     ) -> list[ChatMessage]:
-        conversation = channel.conversation if channel else dm_key(dm[0].id, dm[1].id)  # type: ignore[index]
+        if channel is not None:
+            conversation = channel.conversation
+        else:
+            assert dm is not None, "a direct chat needs its two people"
+            conversation = dm_key(dm[0].id, dm[1].id)
         step = int(span_hours * 3_600_000 / max(len(lines), 1))
         start = ANCHOR_MS - int(span_hours * 3_600_000)
         out = []
@@ -281,14 +277,24 @@ class _Seeder:
             out.append(self.message(conversation, sender, text, start + index * step + self.rng.randint(0, 59_000)))
         return out
 
-    def message(self, conversation: str, sender: User, text: str, timestamp_ms: int, **extra: object) -> ChatMessage:
+    def message(
+        self,
+        conversation: str,
+        sender: User,
+        text: str,
+        timestamp_ms: int,
+        *,
+        reply_main_message_id: str | None = None,
+        files: list[str] | None = None,
+    ) -> ChatMessage:
         message = ChatMessage(
             id=self.ids.message_id(),
             sender_id=sender.id,
             conversation=conversation,
             text=text,
             timestamp_ms=timestamp_ms,
-            **extra,  # type: ignore[arg-type]
+            reply_main_message_id=reply_main_message_id,
+            files=files or [],
         )
         self.chat.messages[message.id] = message
         return message

@@ -44,7 +44,7 @@ class Sandbox:
     ``token_error_status`` (code 124 arrives as 401 or 400), ``scope_error_status`` (4711 as
     400 or 401), ``retry_after`` (whether QPS 429s carry Retry-After) and
     ``message_date_window`` ("history": a message listing's ``date`` ends the window; "day":
-    only that day).
+    only that day) and ``invite_limit`` (members per invite call: 5, or 20 per ZoomNet).
     """
 
     def __init__(
@@ -65,6 +65,7 @@ class Sandbox:
         retry_after: bool = True,
         rate_quotas: dict[str, int] | None = None,
         message_date_window: str = "history",
+        invite_limit: int = 5,
         mail_options: Any = None,
         strict: bool = True,
     ) -> None:
@@ -85,6 +86,7 @@ class Sandbox:
             self.state.owner_id = self.state.require_user(owner).id
         self.state.pages = PageTokens(page_token_ttl, self.clock)
         self.state.message_date_window = message_date_window
+        self.state.invite_limit = invite_limit
         seed_mail = mail_seeder()
         if seed_mail is not None:
             extra = _mail_kwargs(seed_mail, seed, self.clock, mail_options)

@@ -217,7 +217,7 @@ _REPLIES = [
     "+1. I'll handle the customer communication.",
 ]
 _NOTIFICATIONS = [
-    ("ci", "[atlas] Build #{n} passed on main", "All 1,{n} tests passed in 11m 42s.\n\nCommit: fix flaky retry test\n"),
+    ("ci", "[atlas] Build #{n} passed on main", "All {n} tests passed in 11m 42s.\n\nCommit: fix flaky retry test\n"),
     ("ci", "[atlas] Build #{n} failed on main", "2 tests failed: test_checkout_flow, test_refund_webhook.\n"),
     ("calendar", "Reminder: Weekly sync @ 10:00", "Weekly sync starts in 15 minutes.\nJoin: https://zoom.us/j/9{n}\n"),
     (

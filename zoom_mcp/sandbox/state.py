@@ -148,6 +148,8 @@ class SandboxState:
     pages: Any = None  # the PageTokens every list endpoint signs its next_page_token with
     # "history": a message listing's `date` ends the window; "day": only that UTC day (unconfirmed).
     message_date_window: str = "history"
+    # Members one invite / create call may add: 5 per Zoom's spec, 20 per ZoomNet (CONFLICT).
+    invite_limit: int = 5
 
     @property
     def owner(self) -> User:
