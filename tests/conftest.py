@@ -89,8 +89,10 @@ def server_factory() -> ServerFactory:
 def client(sandbox: Sandbox) -> ClientFactory:
     """Open in-process clients: ``client(mode=..., scopes=..., env=..., sandbox=..., **Client kwargs)``.
 
-    ``scopes`` builds a fresh sandbox granting only those scopes (ignored when ``sandbox`` is given).
+    ``scopes`` builds a fresh sandbox granting only those scopes (ignored when ``sandbox`` is given);
+    otherwise the test's ``sandbox`` fixture is used, so the test can inspect or change it.
     """
+    default_sandbox = sandbox
 
     @asynccontextmanager
     async def open_client(
@@ -114,5 +116,4 @@ def client(sandbox: Sandbox) -> ClientFactory:
                 connected.sandbox = box  # type: ignore[attr-defined]
                 yield connected
 
-    default_sandbox = sandbox
     return open_client

@@ -16,13 +16,14 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tests.bench.common import PYTHON, Figure, Unavailable, median, percentile, ratio
-from tests.bench.procs import LOOPBACK, free_port, read_line, spawned, stop, tail, wait_for_port
+from tests.bench.procs import LOOPBACK, free_port, read_line, spawned, tail, wait_for_port
 from tests.bench.stack import find
 from tests.bench.tasks import BIG_CHANNEL, LONG_HTML_SUBJECT
 
@@ -90,11 +91,22 @@ async def _workload(probe: Any) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-async def _drive(url: str, seconds: float, out: Outcome) -> None:
+async def _statuses(url: str | None) -> Counter[str]:
+    if url is None:
+        return Counter()
+    import httpx2
+
+    async with httpx2.AsyncClient(trust_env=False, timeout=10) as http:
+        return Counter((await http.get(url)).json())
+
+
+async def _drive(url: str, seconds: float, out: Outcome, statuses_url: str | None) -> None:
     from mcp import Client
 
     async with Client(url, read_timeout_seconds=60) as probe:
         calls = await _workload(probe)
+    # Only the timed window counts: finding the ids above also made requests (and got the token).
+    before = await _statuses(statuses_url)
     stop_at = time.perf_counter() + seconds
 
     async def client(index: int) -> None:
@@ -120,29 +132,18 @@ async def _drive(url: str, seconds: float, out: Outcome) -> None:
     t0 = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(CLIENTS)))
     out.seconds = time.perf_counter() - t0
+    if statuses_url is not None:
+        out.statuses = dict(await _statuses(statuses_url) - before)
 
 
-def _sandbox_process(stack: ExitStack, rate_limits: bool) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+def _sandbox_process(stack: ExitStack, rate_limits: bool) -> tuple[dict[str, str], str]:
+    """A sandbox in its own process: the environment pointing at it, and its status-count URL."""
     port = free_port()
     args = [PYTHON, "-m", "tests.bench.sandbox_proc", "--port", str(port)] + (["--rate-limits"] if rate_limits else [])
-    proc = stack.enter_context(spawned(args))
+    proc = stack.enter_context(spawned(args, stderr=None))
     env = json.loads(read_line(proc, timeout=30))["env"]
     wait_for_port(port, proc, timeout=30)
-    return proc, env
-
-
-def _sandbox_statuses(proc: subprocess.Popen[bytes]) -> dict[str, int] | None:
-    """Stop the sandbox and read the status counts it prints on the way out."""
-    proc.terminate()
-    try:
-        out, _ = proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        stop(proc)
-        return None
-    for line in reversed(out.decode(errors="replace").splitlines()):
-        if line.startswith("{"):
-            return {str(k): int(v) for k, v in json.loads(line)["statuses"].items()}
-    return None
+    return env, f"http://{LOOPBACK}:{port}/_bench/statuses"
 
 
 def one_run(seconds: float, *, external: bool, rate_limits: bool = False) -> Outcome:
@@ -151,9 +152,9 @@ def one_run(seconds: float, *, external: bool, rate_limits: bool = False) -> Out
     args = [PYTHON, "-m", "zoom_mcp", "--transport", "http", "--host", LOOPBACK, "--port", str(port)]
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         env: dict[str, str] = {}
-        sandbox = None
+        statuses_url = None
         if external:
-            sandbox, env = _sandbox_process(stack, rate_limits)
+            env, statuses_url = _sandbox_process(stack, rate_limits)
         else:
             args.append("--sandbox")
         errlog = Path(tmp) / "stderr"
@@ -166,13 +167,12 @@ def one_run(seconds: float, *, external: bool, rate_limits: bool = False) -> Out
             out.idle_rss = sampler.rss()
             sampler.start()
             try:
-                asyncio.run(asyncio.wait_for(_drive(f"http://{LOOPBACK}:{port}/mcp", seconds, out), seconds + 60))
+                url = f"http://{LOOPBACK}:{port}/mcp"
+                asyncio.run(asyncio.wait_for(_drive(url, seconds, out, statuses_url), seconds + 60))
             finally:
                 sampler.halt.set()
                 sampler.join()
             out.peak_rss = max(sampler.peak, out.idle_rss)
-        if sandbox is not None:
-            out.statuses = _sandbox_statuses(sandbox)
     return out
 
 
