@@ -6,11 +6,11 @@ import string
 from typing import Any
 
 import pytest
-from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 from zoom_mcp.catalog import PATH, ToolSpec
 from zoom_mcp.confirm import confirmation_message
 from zoom_mcp.registry import select
+from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 # Every Team Chat endpoint the server exposes: (method, path, host).
 ENDPOINTS: list[tuple[str, str, str]] = [

@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from zoom_mcp.tools import BY_NAME
 
 from zoom_mcp.catalog import BODY, PATH, QUERY, Request, ToolInput, ToolSpec
 from zoom_mcp.chat_format import compact_message, decode_channels, decode_message, decode_messages
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ToolUsageError
+from zoom_mcp.tools import BY_NAME
 from zoom_mcp.uploads import MAX_UPLOAD_BYTES, resolve_upload
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from zoom_mcp.tools._common import ChannelId, ChatPageSize, ChatPageToken, MemberEmails, NonEmpty
-from zoom_mcp.tools.chat_channels import MemberRef, UpdateType, encode_csv_query, encode_email_objects
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.chat_format import decode_channels
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import ChannelId, ChatPageSize, ChatPageToken, MemberEmails, NonEmpty
+from zoom_mcp.tools.chat_channels import MemberRef, UpdateType, encode_csv_query, encode_email_objects
 
 # The userId of these paths is the channel's owner (or an admin acting for them).
 OwnerId = Annotated[

@@ -6,6 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
+
+from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.chat_format import decode_channels
+from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChannelId,
     ChatPageSize,
@@ -14,10 +18,6 @@ from zoom_mcp.tools._common import (
     NonEmpty,
     UserId,
 )
-
-from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import decode_channels
-from zoom_mcp.scopes import ScopeRequirement, needs
 
 if TYPE_CHECKING:
     from zoom_mcp.executor import CallContext

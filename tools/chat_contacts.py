@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field
-from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty
 
 # Zoom serves at most 25 directory matches per page.
 DirectoryPageSize = page_size(maximum=25, default=10)

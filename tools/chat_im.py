@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, ReportPageSize, UserId, WireDate
 
 from zoom_mcp.catalog import QUERY, Page, ToolInput, ToolSpec
 from zoom_mcp.chat_format import decode_messages
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, ReportPageSize, UserId, WireDate
 
 ChatUser = Annotated[str | None, Field(description="Contact email or user id")]
 

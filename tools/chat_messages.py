@@ -6,6 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
+
+from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.chat_format import decode_message, decode_messages
+from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChatPageSize,
     ChatPageToken,
@@ -15,10 +19,6 @@ from zoom_mcp.tools._common import (
     UserId,
     WireTime,
 )
-
-from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import decode_message, decode_messages
-from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.uploads import encode_send_file, encode_upload_file
 
 if TYPE_CHECKING:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, WireDate
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.chat_format import decode_messages
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, WireDate
 
 # Zoom reports cover at most one month per request, within the last six months.
 FromDate = Annotated[WireDate, Field(serialization_alias="from", description="Start date, within 6 months")]
