@@ -265,11 +265,12 @@ def stdio_figures(runs: int, deadline: float) -> list[Figure]:
 
 def run(quick: bool, deadline: float) -> list[Figure]:
     runs = 3 if quick else 9
+    starts = 5 if quick else 9  # at least five side by side even in a smoke run
     figures: list[Figure] = []
-    # Each half fails on its own: import time needs only the server module, not a working CLI.
+    # Each part fails on its own: import time needs only the server module, not a working CLI.
     for label, part in (
         ("import time beyond the SDK", lambda: import_figures(runs)),
-        ("stdio cold start", lambda: stdio_figures(runs, deadline)),
+        ("stdio cold start", lambda: stdio_figures(starts, deadline)),
         ("start-up phases", lambda: [phases_figure(3)]),
     ):
         try:

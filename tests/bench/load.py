@@ -35,11 +35,17 @@ CLIENTS = 8
 class Outcome:
     latencies: list[float] = field(default_factory=list)
     per_tool: dict[str, list[float]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first few messages
+    failed: int = 0
     seconds: float = 0.0
     peak_rss: int = 0
     idle_rss: int = 0
     statuses: dict[str, int] | None = None
+
+    def fail(self, message: str) -> None:
+        self.failed += 1
+        if len(self.errors) < 20:
+            self.errors.append(message[:300])
 
     @property
     def rate(self) -> float:
@@ -119,11 +125,10 @@ async def _drive(url: str, seconds: float, out: Outcome, statuses_url: str | Non
                 try:
                     result = await c.call_tool(name, args)
                 except Exception as exc:
-                    out.errors.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
+                    out.fail(f"{name}: {type(exc).__name__}: {exc}")
                     continue
                 if result.is_error:
-                    text = result.content[0].text if result.content else ""
-                    out.errors.append(f"{name}: {text}"[:300])
+                    out.fail(f"{name}: {result.content[0].text if result.content else ''}")
                 else:
                     elapsed = time.perf_counter() - t0
                     out.latencies.append(elapsed)
@@ -219,10 +224,10 @@ def _figures(label: str, o: Outcome, baseline: Outcome | None, baseline_label: s
         Figure(
             SECTION,
             "  failed calls",
-            len(o.errors),
-            flag=f"{len(o.errors)} calls failed under load" if o.errors else "",
+            o.failed,
+            flag=f"{o.failed} calls failed under load" if o.failed else "",
             note=("first: " + o.errors[0]) if o.errors else "",
-            extra={"errors": o.errors[:20]},
+            extra={"errors": o.errors},
         )
     )
     figs.append(
@@ -268,8 +273,8 @@ def _figures(label: str, o: Outcome, baseline: Outcome | None, baseline_label: s
 
 
 def _shout(label: str, o: Outcome) -> None:
-    if o.errors:
-        print(f"!! LOAD ({label}): {len(o.errors)} failed calls; first: {o.errors[0]}", flush=True)
+    if o.failed:
+        print(f"!! LOAD ({label}): {o.failed} failed calls; first: {o.errors[0]}", flush=True)
 
 
 def run(quick: bool, deadline: float) -> list[Figure]:

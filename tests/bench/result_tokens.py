@@ -127,4 +127,6 @@ async def run(quick: bool) -> list[Figure]:
                 figures += await _case(s, case)
             except Unavailable as exc:
                 figures.append(Figure(SECTION, case.label, None, note=f"n/a ({exc})"))
+            except Exception as exc:  # one broken tool must not hide the other cases
+                figures.append(Figure(SECTION, case.label, None, note=f"n/a (error: {type(exc).__name__}: {exc})"))
     return figures

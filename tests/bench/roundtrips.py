@@ -58,6 +58,9 @@ async def run(quick: bool) -> list[Figure]:
             except Unavailable as exc:
                 figures.append(Figure(SECTION, label, None, note=f"n/a ({exc})"))
                 continue
+            except Exception as exc:  # one broken task must not hide the others
+                figures.append(Figure(SECTION, label, None, note=f"n/a (error: {type(exc).__name__}: {exc})"))
+                continue
             failed = [o.text[:160] for o in outcomes if o.is_error]
             # Counted from the sandbox's request log; the transport recording must agree with it.
             requests = sum(len(o.logged) for o in outcomes)
