@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
-from zoom_mcp.catalog import BODY, PATH, QUERY, Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import BODY, QUERY, Request, ToolInput, ToolSpec
 from zoom_mcp.chat_format import compact_message, decode_channels, decode_message, decode_messages
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ToolUsageError
@@ -32,21 +31,7 @@ class FakeContext:
     settings: Settings = field(default_factory=Settings)
 
     def default_request(self, args: ToolInput) -> Request:
-        values = args.model_dump(mode="json")
-        path, query, body = self.spec.path, {}, {}
-        for name, (wire, location) in self.spec.locations.items():
-            value = values[name]
-            if value is None and wire == "userId":
-                value = self.settings.default_user
-            if value is None:
-                continue
-            if location is PATH:
-                path = path.replace("{" + wire + "}", quote(str(value), safe=""))
-            elif location is QUERY:
-                query[wire] = value
-            elif location is BODY:
-                body[wire] = value
-        return Request(method=self.spec.method, path=path, host=self.spec.host, query=query, json=body or None)
+        return self.spec.request_for(args, self.settings.path_defaults)
 
 
 def _call(name: str, arguments: dict[str, Any], settings: Settings | None = None) -> tuple[Request, ToolInput]:

@@ -8,13 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import anyio
 import pytest
 from mcp import types
 
-from zoom_mcp.catalog import BODY, PATH, QUERY, Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 from zoom_mcp.mime import b64url_decode, parse_raw
@@ -39,21 +38,7 @@ class FakeContext:
     sent: list[Request] = field(default_factory=list)
 
     def default_request(self, args: ToolInput) -> Request:
-        values = args.model_dump(mode="json")
-        path, query, body = self.spec.path, {}, {}
-        for name, (wire, location) in self.spec.locations.items():
-            value = values[name]
-            if value is None and wire == "email":
-                value = self.settings.default_mailbox
-            if value is None:
-                continue
-            if location is PATH:
-                path = path.replace("{" + wire + "}", quote(str(value), safe=""))
-            elif location is QUERY:
-                query[wire] = value
-            elif location is BODY:
-                body[wire] = value
-        return Request(method=self.spec.method, path=path, host=self.spec.host, query=query, json=body or None)
+        return self.spec.request_for(args, self.settings.path_defaults)
 
     async def send(self, request: Request) -> Any:
         self.sent.append(request)

@@ -13,14 +13,16 @@ that: ``QUERY``, ``BODY``, ``PATH`` or ``LOCAL`` (never sent; read by an encode 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from urllib.parse import quote
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.scopes import ScopeRequirement
 
 if TYPE_CHECKING:
@@ -170,6 +172,29 @@ class ToolSpec:
                 marker = PATH if wire in self.path_params else default
             out[name] = (wire, marker)
         return out
+
+    def request_for(self, args: ToolInput, path_defaults: Mapping[str, str]) -> Request:
+        """The request the location rules give for ``args``; empty path parameters take
+        ``path_defaults`` (the configured user and mailbox)."""
+        values = args.model_dump(mode="json", by_alias=True, exclude_none=True)
+        path_values: dict[str, str] = {}
+        query: dict[str, Any] = {}
+        body: dict[str, Any] = {}
+        for name, (wire, where) in self.locations.items():
+            value = values.get(wire)
+            if where is PATH:
+                value = value if value is not None else path_defaults.get(wire)
+                if value is None:
+                    raise ToolUsageError(f"{self.name}: {name} is required.")
+                path_values[wire] = quote(str(value), safe="")
+            elif value is None or where is LOCAL:
+                continue
+            elif where is QUERY:
+                query[wire] = value
+            else:
+                body[wire] = value
+        path = _PATH_PARAM.sub(lambda match: path_values[match.group(1)], self.path)
+        return Request(method=self.method, path=path, host=self.host, query=query, json=body or None)
 
     @cached_property
     def input_schema(self) -> dict[str, Any]:

@@ -125,6 +125,11 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @property
+    def path_defaults(self) -> dict[str, str]:
+        """Values for path parameters a call leaves empty: the configured user and mailbox."""
+        return {"userId": self.default_user, "email": self.default_mailbox}
+
+    @property
     def granted_scopes(self) -> frozenset[str] | None:
         return parse_scopes(self.scopes)
 

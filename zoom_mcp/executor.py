@@ -15,14 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 import anyio
 import httpx2
 from pydantic import ValidationError
 
 from zoom_mcp.auth import AuthProvider, auth_from_settings
-from zoom_mcp.catalog import LOCAL, PATH, QUERY, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.error_shaping import internal_error_text, validation_text, zoom_error_text
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
@@ -56,33 +55,7 @@ class CallContext:
 
     def default_request(self, args: ToolInput) -> Request:
         """The request the catalog's location rules give for ``args``."""
-        spec = self.spec
-        values = args.model_dump(mode="json", by_alias=True, exclude_none=True)
-        path_values: dict[str, str] = {}
-        query: dict[str, Any] = {}
-        body: dict[str, Any] = {}
-        for name, (wire, where) in spec.locations.items():
-            value = values.get(wire)
-            if where is PATH:
-                value = value if value is not None else self._path_default(wire)
-                if value is None:
-                    raise ToolUsageError(f"{spec.name}: {name} is required.")
-                path_values[wire] = quote(str(value), safe="")
-            elif value is None or where is LOCAL:
-                continue
-            elif where is QUERY:
-                query[wire] = value
-            else:
-                body[wire] = value
-        path = _PATH_PARAM.sub(lambda match: path_values[match.group(1)], spec.path)
-        return Request(method=spec.method, path=path, host=spec.host, query=query, json=body or None)
-
-    def _path_default(self, wire: str) -> str | None:
-        if wire == "userId":
-            return self.settings.default_user
-        if wire == "email":
-            return self.settings.default_mailbox
-        return None
+        return self.spec.request_for(args, self.settings.path_defaults)
 
     async def send(self, request: Request) -> Any:
         """Send one request; JSON back (None for an empty body) or ZoomAPIError."""
