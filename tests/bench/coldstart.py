@@ -265,7 +265,7 @@ def stdio_figures(runs: int, deadline: float) -> list[Figure]:
 
 def run(quick: bool, deadline: float) -> list[Figure]:
     runs = 3 if quick else 9
-    starts = 5 if quick else 9  # at least five side by side even in a smoke run
+    starts = 5 if quick else 11  # at least five side by side even in a smoke run
     figures: list[Figure] = []
     # Each part fails on its own: import time needs only the server module, not a working CLI.
     for label, part in (

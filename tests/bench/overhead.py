@@ -134,8 +134,8 @@ def _figures(label: str, tool: str, samples: Samples, calls: int) -> list[Figure
 
 
 async def run(quick: bool, profile: bool = False) -> list[Figure]:
-    calls = 60 if quick else 200
-    warmup = 10 if quick else 30
+    calls = 60 if quick else 500
+    warmup = 10 if quick else 50
     # A recording stack finds the exact requests; timing uses a stack with a plain transport.
     plans = []
     async with stack() as probe:
