@@ -182,7 +182,6 @@ def measure() -> list[tuple[str, int, int, int, int]]:
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
 def test_text_is_smaller_than_compact_json(name: str) -> None:
-    pytest.importorskip("anthropic_tokenizer")
     row = next(row for row in measure() if row[0] == name)
     _, pretty, compact_json, shaped_json, text = row
     assert text <= shaped_json and text < compact_json < pretty

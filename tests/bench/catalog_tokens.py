@@ -6,6 +6,7 @@ the count is exactly what is served; otherwise it is rebuilt from the catalog in
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.bench import stack
@@ -75,8 +76,20 @@ def _breakdown(tools: list[dict[str, Any]], total: int) -> Figure:
     )
 
 
+def _stdio_wire_tokens() -> str:
+    """Cross-check: tokens of the tools array a real ``--sandbox`` stdio server sends (legacy handshake)."""
+    from tests.bench.coldstart import ZOOM_MCP, first_tools_list
+
+    try:
+        start = first_tools_list(ZOOM_MCP, timeout=30)
+    except Exception as exc:  # the check is optional; the in-process figure stands on its own
+        return f"stdio cross-check n/a ({type(exc).__name__}: {exc})"
+    return f"stdio wire: {tokens(compact({'tools': start.tools})):,} tok for {len(start.tools)} tools"
+
+
 async def run(quick: bool) -> list[Figure]:
     figures: list[Figure] = []
+    wire = await asyncio.to_thread(_stdio_wire_tokens)
     all_total: int | None = None
     for label, scopes, read_only in VARIANTS:
         tools, source = await _tool_list(scopes, read_only)
@@ -98,7 +111,7 @@ async def run(quick: bool) -> list[Figure]:
                 baseline=all_total,
                 baseline_label="all tools",
                 ratio=ratio(total, all_total),
-                note=source,
+                note=f"{source}; {wire}" if scopes is None else source,
                 extra={"tools": len(tools), "per_tool": per_tool},
             )
         )

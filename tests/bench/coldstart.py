@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.bench.common import COLD_START_RATIO, PYTHON, ROOT, Figure, Unavailable, median, ratio
 from tests.bench.procs import child_env, last_lines, spawned, tail
@@ -47,7 +48,7 @@ REQUESTS = b"".join(json.dumps(m).encode() + b"\n" for m in _HANDSHAKE)
 class Start:
     wall: float  # seconds from spawn to the tools/list answer
     cpu: float  # CPU seconds the child had used by then: barely moved by other load on the machine
-    tools: int
+    tools: list[dict[str, Any]]  # the tools/list answer as it came over the wire
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -90,7 +91,7 @@ def first_tools_list(cmd: list[str], timeout: float) -> Start:
                         cpu = _cpu_seconds(proc.pid)
                         if "error" in message:
                             raise RuntimeError(f"tools/list failed: {message['error']}")
-                        return Start(elapsed, cpu, len(message["result"]["tools"]))
+                        return Start(elapsed, cpu, message["result"]["tools"])
 
 
 # One process times the SDK import, then what the project adds on top of it: the increment is
@@ -240,7 +241,7 @@ def stdio_figures(runs: int, deadline: float) -> list[Figure]:
     return [
         Figure(
             SECTION,
-            f"stdio start -> first tools/list, zoom-mcp --sandbox ({ours[-1].tools} tools)",
+            f"stdio start -> first tools/list, zoom-mcp --sandbox ({len(ours[-1].tools)} tools)",
             round(wall),
             "ms",
             baseline=round(bare_wall),
@@ -248,7 +249,10 @@ def stdio_figures(runs: int, deadline: float) -> list[Figure]:
             ratio=r,
             flag=f"> {COLD_START_RATIO}x bare server" if r is not None and r > COLD_START_RATIO else "",
             note=f"median of {len(ours)}, interleaved",
-            extra={"zoom_mcp": [vars(s) for s in ours], "bare": [vars(s) for s in bare]},
+            extra={
+                "zoom_mcp": [{"wall": s.wall, "cpu": s.cpu} for s in ours],
+                "bare": [{"wall": s.wall, "cpu": s.cpu} for s in bare],
+            },
         ),
         Figure(
             SECTION,

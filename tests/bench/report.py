@@ -71,7 +71,8 @@ def markdown_table(figures: list[Figure]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for fig in figures:
         r = row(fig)
-        r[0] = r[0].strip()
+        # Markdown drops the leading spaces that mark a detail row; an arrow keeps the hierarchy.
+        r[0] = f"↳ {r[0].strip()}" if r[0].startswith(" ") else r[0]
         lines.append("| " + " | ".join(cell(c) for c in r) + " |")
     return "\n".join(lines)
 
@@ -83,5 +84,9 @@ def write(figures: list[Figure], meta: dict[str, Any], out_dir: Path) -> tuple[P
     payload = {**meta, "flags": [f"{f.figure}: {f.flag}" for f in figures if f.flag]}
     payload["figures"] = [f.to_json() for f in figures]
     json_path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-    md_path.write_text(markdown_table(figures) + "\n")
+    heading = (
+        f"Measured {meta['generated'][:10]} with `python -m tests.bench{' --quick' if meta['quick'] else ''}` "
+        f"on {meta['cpus']} CPUs, Python {meta['python']}.\n\n"
+    )
+    md_path.write_text(heading + markdown_table(figures) + "\n")
     return json_path, md_path
