@@ -815,12 +815,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "type": "string",
                         },
                         "timestamp": {
-                            "description": "The message's ts (epoch ms) from chat_list_messages",
+                            "description": "Message time, epoch ms; looked up if omitted",
                             "minimum": 0,
                             "type": "integer",
                         },
                     },
-                    "required": ["message_id", "timestamp"],
+                    "required": ["message_id"],
                     "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from zoom_mcp.catalog import BODY, QUERY, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import compact_message, decode_channels, decode_message, decode_messages
+from zoom_mcp.chat_format import compact_member, compact_message, decode_channels, decode_message, decode_messages
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.tools import BY_NAME
@@ -72,7 +72,6 @@ def test_message_row_keeps_what_a_reader_needs() -> None:
         "id": "5DD614F4-DD18-42E4-8B05-F2D6D0D8A5C4",
         "from": "Ana Lopez <ana@example.com>",
         "at": "2026-11-20 14:03Z",
-        "ts": 1795183407000,
         "text": "Ship it?",
         "reply_to": "PARENT-1",
         "files": [{"id": "F1", "name": "plan.pdf", "size": 2048}],
@@ -86,7 +85,6 @@ def test_message_row_variants() -> None:
     assert compact_message(legacy) == {
         "id": "m",
         "at": "1970-01-01 00:00Z",
-        "ts": 0,
         "files": [{"id": "F", "name": "a.txt", "size": 1}],
         "deleted": True,
     }
@@ -279,3 +277,25 @@ def test_message_writes_put_fields_where_zoom_expects_them() -> None:
     im_send = BY_NAME["chat_im_send_message"]
     assert im_send.locations["chat_user"][1] is QUERY and im_send.locations["message"][1] is BODY
     assert BY_NAME["chat_send_file"].locations["file_path"][1].value == "local"
+
+
+def test_member_row_keeps_one_name_and_flags_only_external_members() -> None:
+    zoom_member = {
+        "id": "u1",
+        "member_id": "m1",
+        "email": "ana@example.com",
+        "first_name": "Ana",
+        "last_name": "Lopez",
+        "name": "Ana Lopez",
+        "role": "admin",
+        "is_external": False,
+    }
+    assert compact_member(zoom_member) == {
+        "id": "u1",
+        "member_id": "m1",
+        "email": "ana@example.com",
+        "name": "Ana Lopez",
+        "role": "admin",
+    }
+    guest = {"id": "u2", "first_name": "Sam", "last_name": "Rivera", "role": "member", "is_external": True}
+    assert compact_member(guest) == {"id": "u2", "name": "Sam Rivera", "role": "member", "external": True}

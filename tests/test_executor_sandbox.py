@@ -198,3 +198,27 @@ async def test_resuming_a_cut_mail_listing_fetches_only_rows_not_yet_returned() 
         assert calls_to(sandbox, "GET", "/messages/") - before == 20 - shown
         ids = [row["id"] for row in first.structured["messages"] + second.structured["messages"]]
         assert len(ids) == len(set(ids))
+
+
+@pytest.mark.anyio
+async def test_mark_read_looks_up_the_message_timestamp_when_not_given() -> None:
+    sandbox = Sandbox()
+    async with connect(sandbox) as ex:
+        channel = await first_channel(ex)
+        listed = await ex.call(BY_NAME["chat_list_messages"], {"to_channel": channel, "page_size": 1})
+        assert not listed.is_error and listed.structured is not None
+        message_id = listed.structured["messages"][0]["id"]
+        before = calls_to(sandbox, "GET", f"/messages/{message_id}")
+        marked = await ex.call(
+            BY_NAME["chat_mark_message_read"], {"message_id": message_id, "to_channel": channel, "action": "unread"}
+        )
+        assert not marked.is_error, marked.text
+        assert calls_to(sandbox, "GET", f"/messages/{message_id}") == before + 1
+        assert calls_to(sandbox, "PATCH", f"/messages/{message_id}/status") == 1
+        # A timestamp the caller already has is used as is: no lookup.
+        again = await ex.call(
+            BY_NAME["chat_mark_message_read"],
+            {"message_id": message_id, "to_channel": channel, "action": "read", "timestamp": 1795194000000},
+        )
+        assert not again.is_error, again.text
+        assert calls_to(sandbox, "GET", f"/messages/{message_id}") == before + 1

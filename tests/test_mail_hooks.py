@@ -473,3 +473,12 @@ async def test_label_changes_report_only_the_new_labels() -> None:
         "id": "T1",
         "messages": [{"id": "M1", "labels": ["TRASH"]}],
     }
+
+
+def test_list_row_shows_the_thread_id_only_when_it_is_another_message() -> None:
+    from zoom_mcp.mail_format import message_row
+
+    first = message_row({"id": "M1", "threadId": "M1", "labelIds": ["INBOX"]})
+    reply = message_row({"id": "M2", "threadId": "M1", "labelIds": ["INBOX"]})
+    assert "thread_id" not in first
+    assert reply["thread_id"] == "M1"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import decode_channels
+from zoom_mcp.chat_format import decode_channels, decode_members
 from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChannelId,
@@ -202,6 +202,7 @@ TOOLS = [
         input=ListMembers,
         scopes=_read("team_chat:read:list_members"),
         page=Page(items="members"),
+        decode=decode_members,
         toolset="chat_channels",
         rate="medium",
         read_only=True,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import decode_message, decode_messages
+from zoom_mcp.chat_format import decode_message, decode_messages, encode_mark_read
 from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChatPageSize,
@@ -91,7 +91,7 @@ class ReactToMessage(MessageRef):
 
 class MarkMessageRead(MessageRef):
     action: Annotated[Literal["read", "unread"], Field(description="Mark read or unread")] = "read"
-    timestamp: Annotated[int, Field(ge=0, description="The message's ts (epoch ms) from chat_list_messages")]
+    timestamp: Annotated[int | None, Field(ge=0, description="Message time, epoch ms; looked up if omitted")] = None
 
 
 class SendFile(ToolInput):
@@ -214,6 +214,7 @@ TOOLS = [
         endpoint="PATCH /chat/users/{userId}/messages/{messageId}/status",
         input=MarkMessageRead,
         scopes=_write("team_chat:update:message_status"),
+        encode=encode_mark_read,
         toolset="chat_messages",
         rate="medium",
         read_only=False,

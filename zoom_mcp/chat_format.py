@@ -2,17 +2,22 @@
 
 Zoom's message objects repeat the sender three ways, carry rich-text offsets, mention offsets,
 download URLs and per-reactor id lists. A model reading a conversation needs who, when, what,
-which thread, which files and how people reacted, so that is what the rows keep, with ids and
-the epoch-ms ``ts`` that ``chat_mark_message_read`` needs.
+which thread, which files and how people reacted, so that is what the rows keep, with ids.
+``chat_mark_message_read`` looks up the epoch-ms timestamp Zoom wants itself, so rows need not
+carry it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from zoom_mcp.catalog import Request
+from zoom_mcp.errors import ToolUsageError
+
 if TYPE_CHECKING:
-    from zoom_mcp.catalog import ToolInput
+    from zoom_mcp.catalog import ToolInput, ToolSpec
     from zoom_mcp.executor import CallContext
 
 # Fields the executor handles itself (paging) or that only echo the query back.
@@ -78,7 +83,6 @@ def compact_message(message: dict[str, Any]) -> dict[str, Any]:
         # Report rows name the other side of a direct chat.
         "to": message.get("receiver"),
         "at": _minute(message.get("date_time"), message.get("timestamp")),
-        "ts": _first(message, "timestamp", "message_timestamp"),
         # The old IM session API calls the text ``content``.
         "text": _first(message, "message", "content"),
         "reply_to": message.get("reply_main_message_id"),
@@ -128,3 +132,38 @@ async def decode_channels(data: Any, args: ToolInput, ctx: CallContext) -> Any:
         return data
     channels = [compact_channel(item) for item in data.get("channels") or [] if isinstance(item, dict)]
     return {**_without_bookkeeping(data, "channels"), "channels": channels}
+
+
+def compact_member(member: dict[str, Any]) -> dict[str, Any]:
+    """A channel member row: ids, email, one name, role; ``external`` only when true."""
+    name = member.get("name") or " ".join(part for part in (member.get("first_name"), member.get("last_name")) if part)
+    row = {
+        "id": member.get("id"),
+        "member_id": member.get("member_id"),
+        "email": member.get("email"),
+        "name": name,
+        "role": member.get("role"),
+        "external": True if member.get("is_external") else None,
+    }
+    return {key: value for key, value in row.items() if value not in (None, "")}
+
+
+async def decode_members(data: Any, args: ToolInput, ctx: CallContext) -> Any:
+    if not isinstance(data, dict):
+        return data
+    members = [compact_member(item) for item in data.get("members") or [] if isinstance(item, dict)]
+    return {**_without_bookkeeping(data, "members"), "members": members}
+
+
+async def encode_mark_read(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Zoom marks read by the message's epoch-ms timestamp; read it from the message when not given."""
+    request = ctx.default_request(args)
+    body = dict(request.json or {})
+    if body.get("timestamp") is None:
+        chat = {key: body[key] for key in ("to_channel", "to_contact") if body.get(key)}
+        message = await ctx.send(Request(method="GET", path=request.path.removesuffix("/status"), query=chat))
+        timestamp = _first(message or {}, "timestamp", "message_timestamp")
+        if timestamp is None:
+            raise ToolUsageError(f"{spec.name}: Zoom did not report the message's timestamp; pass timestamp.")
+        body["timestamp"] = timestamp
+    return replace(request, json=body)

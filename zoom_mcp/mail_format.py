@@ -250,7 +250,7 @@ def message_view(data: Mapping[str, Any], body_chars: int) -> dict[str, Any]:
     headers = header_map(payload.get("headers"))
     view: dict[str, Any] = {
         "id": data.get("id"),
-        "thread_id": data.get("threadId"),
+        "thread_id": _other(data.get("threadId"), data.get("id")),
         "labels": data.get("labelIds"),
         "from": headers.get("from"),
         "to": headers.get("to"),
@@ -303,6 +303,11 @@ async def decode_label_state(data: Any, args: ToolInput, ctx: CallContext) -> di
     return _compact({"id": data.get("id"), "thread_id": data.get("threadId"), "labels": data.get("labelIds")})
 
 
+def _other(value: Any, same_as: Any) -> Any:
+    """``value`` unless it only repeats ``same_as``."""
+    return None if value == same_as else value
+
+
 def _has_attachment(payload: Mapping[str, Any]) -> bool:
     parts = payload.get("parts") or []
     if parts:
@@ -318,7 +323,8 @@ def message_row(meta: Mapping[str, Any]) -> dict[str, Any]:
     labels = list(meta.get("labelIds") or [])
     row: dict[str, Any] = {
         "id": meta.get("id"),
-        "thread_id": meta.get("threadId"),
+        # A conversation's id is its first message's id; repeating it on every row costs tokens.
+        "thread_id": _other(meta.get("threadId"), meta.get("id")),
         "from": headers.get("from"),
         "subject": headers.get("subject"),
         "date": readable_date(meta.get("internalDate"), headers.get("date")),

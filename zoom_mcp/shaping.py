@@ -314,8 +314,11 @@ def shape_page(
         structured = {**body, "next_page_token": token} if token else body
         return _compose(body, [note], nonce), structured
 
+    built: dict[int, tuple[str, dict[str, Any]]] = {}
+
     def fits(count: int) -> bool:
-        return len(build(remaining[:count], count)[0]) <= budget
+        built[count] = build(remaining[:count], count)
+        return len(built[count][0]) <= budget
 
     count = _largest_fitting(len(remaining), fits)
     if count == 0 and remaining:
@@ -326,7 +329,7 @@ def shape_page(
         first = shrink_strings(remaining[0], size, budget)
         text, structured = build([first], 1)
     else:
-        text, structured = build(remaining[:count], count)
+        text, structured = built[count] if count in built else build(remaining[:count], count)
     return ToolResult(text=text, structured=structured)
 
 
