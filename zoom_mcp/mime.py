@@ -22,8 +22,6 @@ from email.parser import BytesParser
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, cast
 
-from inscriptis import get_text
-
 # CRLF line endings, as RFC 5322 requires on the wire, and 7-bit clean bodies (quoted-printable
 # or base64 for non-ASCII text): whether Zoom's API accepts 8bit MIME is not documented.
 WIRE_POLICY = policy.SMTP.clone(cte_type="7bit")
@@ -303,6 +301,9 @@ def _decode_body(data: str, charset: str) -> str:
 
 def html_to_text(html: str) -> str:
     """Readable text from HTML (inscriptis keeps lists, tables and paragraphs legible)."""
+    # Imported on first use: it brings lxml, which every server start would otherwise pay for.
+    from inscriptis import get_text
+
     text = get_text(html)
     lines = [line.rstrip() for line in text.splitlines()]
     # inscriptis mirrors the layout's vertical space; a model gains nothing from blank runs.
