@@ -30,11 +30,6 @@ from zoom_mcp.scopes import needs
 S2S: dict[str, Any] = {"account_id": "acct-1", "client_id": "client-1", "client_secret": "client-secret-value-1"}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0

@@ -18,11 +18,6 @@ from zoom_mcp.tools import BY_NAME
 from zoom_mcp.uploads import MAX_UPLOAD_BYTES, resolve_upload
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @dataclass
 class FakeContext:
     """The slice of the executor's CallContext that hooks use: settings and default_request."""

@@ -27,11 +27,6 @@ TOKEN = "static-access-token-0001"
 Handler = Callable[[httpx2.Request], httpx2.Response | Awaitable[httpx2.Response]]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class FakeSleep:
     def __init__(self) -> None:
         self.delays: list[float] = []

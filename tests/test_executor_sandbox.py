@@ -15,11 +15,6 @@ from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tools import BY_NAME
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class FakeSleep:
     def __init__(self) -> None:
         self.delays: list[float] = []

@@ -23,11 +23,6 @@ from zoom_mcp.tools import BY_NAME
 Responder = Callable[[Request], Any]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @dataclass
 class FakeContext:
     """The executor's CallContext as the mail hooks use it; ``respond`` plays Zoom."""

@@ -63,11 +63,6 @@ EXPECTED_ENDPOINTS = {
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def mail() -> Mail:
     return Mail()
 

@@ -16,11 +16,6 @@ ROOT = "/v2/emails/mailboxes"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def zoom() -> Sandbox:
     return Sandbox()
 

@@ -50,7 +50,7 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        page=Page(items="drafts", size_param="maxResults", token_param="pageToken", token_field="nextPageToken"),
+        page=Page.mail("drafts"),
         decode=decode_draft_list,
     ),
     ToolSpec(

@@ -58,6 +58,6 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        page=Page(items="history", size_param="maxResults", token_param="pageToken", token_field="nextPageToken"),
+        page=Page.mail("history"),
     ),
 ]

@@ -81,7 +81,7 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        page=Page(items="messages", size_param="maxResults", token_param="pageToken", token_field="nextPageToken"),
+        page=Page.mail("messages"),
         decode=decode_message_list,
     ),
     ToolSpec(

@@ -34,7 +34,7 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        page=Page(items="threads", size_param="maxResults", token_param="pageToken", token_field="nextPageToken"),
+        page=Page.mail("threads"),
         decode=decode_thread_list,
     ),
     ToolSpec(

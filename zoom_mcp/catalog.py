@@ -100,6 +100,11 @@ class Page:
     token_param: str = "next_page_token"
     token_field: str = "next_page_token"
 
+    @classmethod
+    def mail(cls, items: str) -> Page:
+        """Zoom Mail's Gmail-style paging: ``maxResults`` / ``pageToken`` -> ``nextPageToken``."""
+        return cls(items, size_param="maxResults", token_param="pageToken", token_field="nextPageToken")
+
 
 @dataclass(frozen=True)
 class Request:
