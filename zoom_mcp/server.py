@@ -202,8 +202,10 @@ class ZoomServer(Server[dict[str, Any]]):
         chosen, line = registration_report(self.catalog, self.selection, granted)
         changed = [s.name for s in chosen] != list(self._specs)
         self._granted = granted
-        self._specs = {spec.name: spec for spec in chosen}
-        self._tools = [to_tool(spec) for spec in chosen]
+        if changed:
+            # Built only when the list changes: the probe and each renewal usually confirm it.
+            self._specs = {spec.name: spec for spec in chosen}
+            self._tools = [to_tool(spec) for spec in chosen]
         # Auth reports a change and the probe confirms it: say it once.
         if announce and line != self._last_report:
             log.info("%s", line)
