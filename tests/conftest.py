@@ -117,3 +117,11 @@ def client(sandbox: Sandbox) -> ClientFactory:
                 yield connected
 
     return open_client
+
+
+@pytest.fixture(scope="session")
+def zoom_specs() -> dict[str, dict[str, Any]]:
+    """Zoom's official OpenAPI documents by product (``chat``, ``mail``); skips when they are absent."""
+    from tests.zoom_spec import require_specs
+
+    return require_specs()
