@@ -2,6 +2,8 @@
 
 A requirement is a set of alternatives, any one of which suffices: the classic scope, its
 ``:admin`` form, and the granular scopes (``team_chat:read:list_user_messages``, ...).
+A tool whose hooks make follow-up calls (a mail list that fetches each row) needs its own
+endpoint's requirement *and* those of the follow-ups: ``needs(...) & needs(...)``.
 Granted scopes come from the token response's space-separated ``scope`` string, or from
 configuration for a static token; ``None`` means "unknown", and then every tool registers.
 """
@@ -18,15 +20,33 @@ ADMIN = ":admin"
 class ScopeRequirement:
     classic: tuple[str, ...]
     granular: tuple[str, ...]
+    # Requirements of follow-up calls the tool makes: each must be met too.
+    also: tuple[ScopeRequirement, ...] = ()
 
     @property
     def alternatives(self) -> tuple[str, ...]:
+        """The scopes that grant the tool's own endpoint (any one suffices)."""
         return self.classic + self.granular
+
+    @property
+    def parts(self) -> tuple[ScopeRequirement, ...]:
+        """Every requirement that must be met: the endpoint's own, then each follow-up's."""
+        own = ScopeRequirement(self.classic, self.granular)
+        return (own, *(part for req in self.also for part in req.parts))
 
     def met_by(self, granted: frozenset[str] | None) -> bool:
         if granted is None:
             return True
-        return any(scope in granted for scope in self.alternatives)
+        return all(any(scope in granted for scope in part.alternatives) for part in self.parts)
+
+    def missing(self, granted: frozenset[str] | None) -> tuple[ScopeRequirement, ...]:
+        """The parts ``granted`` does not meet."""
+        if granted is None:
+            return ()
+        return tuple(part for part in self.parts if not any(scope in granted for scope in part.alternatives))
+
+    def __and__(self, other: ScopeRequirement) -> ScopeRequirement:
+        return ScopeRequirement(self.classic, self.granular, (*self.also, other))
 
 
 def _with_admin(scopes: Iterable[str], admin: bool) -> tuple[str, ...]:
@@ -67,7 +87,7 @@ def smallest_cover(requirements: Iterable[ScopeRequirement], prefer: str = "clas
     ``prefer`` picks the family tried first: ``classic`` (few broad scopes) or ``granular``
     (least privilege). ``:admin`` forms are used only where no user-level scope exists.
     """
-    pending = list(requirements)
+    pending = [part for req in requirements for part in req.parts]
     chosen: list[str] = []
 
     def candidates(req: ScopeRequirement) -> tuple[str, ...]:

@@ -154,7 +154,8 @@ class ApiEndpoint:
         return RedirectResponse(str(url), status_code=307)
 
     def _authorize(self, scopes: frozenset[str]) -> None:
-        requirement = self.spec.scopes
+        # Only the endpoint's own requirement: follow-up calls are checked when they arrive.
+        requirement = self.spec.scopes.parts[0]
         if not requirement.met_by(scopes):
             listed = ", ".join(requirement.alternatives)
             raise SandboxError(
