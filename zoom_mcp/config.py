@@ -6,9 +6,10 @@ table and ``zoom-mcp --help`` can be generated from one place.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,15 @@ from zoom_mcp.scopes import parse_scopes
 API_BASE_URL = "https://api.zoom.us/v2"
 FILE_BASE_URL = "https://file.zoom.us/v2"
 OAUTH_BASE_URL = "https://zoom.us"
+# Spelled out in --help and in every error: a switch that reads a typo as "off" fails open.
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+LOG_LEVELS = ("debug", "info", "warning", "error")
+MIN_HTTP_TOKEN = 32
+MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+class SettingError(ValueError):
+    """A setting that cannot be used; the message names the variable and what it accepts."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +55,15 @@ class Settings:
         metadata={"env": "ZOOM_TOKEN_FILE", "help": "File keeping the newest user OAuth refresh token (0600)"},
     )
     # Where Zoom is.
-    api_base_url: str = field(default=API_BASE_URL, metadata={"env": "ZOOM_API_BASE_URL", "help": "REST API base"})
+    api_base_url: str = field(
+        default=API_BASE_URL, metadata={"env": "ZOOM_API_BASE_URL", "help": "REST API base", "url": True}
+    )
     file_base_url: str = field(
-        default=FILE_BASE_URL, metadata={"env": "ZOOM_FILE_BASE_URL", "help": "File upload host base"}
+        default=FILE_BASE_URL, metadata={"env": "ZOOM_FILE_BASE_URL", "help": "File upload host base", "url": True}
     )
     oauth_base_url: str = field(
-        default=OAUTH_BASE_URL, metadata={"env": "ZOOM_OAUTH_BASE_URL", "help": "OAuth host (token endpoint)"}
+        default=OAUTH_BASE_URL,
+        metadata={"env": "ZOOM_OAUTH_BASE_URL", "help": "OAuth host (token endpoint)", "url": True},
     )
     trusted_hosts: str = field(
         default="",
@@ -79,10 +92,12 @@ class Settings:
     )
     # Results.
     result_budget: int = field(
-        default=20_000, metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result"}
+        default=20_000,
+        metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result", "min": 1_000},
     )
     mail_body_chars: int = field(
-        default=8_000, metadata={"env": "ZOOM_MCP_MAIL_BODY_CHARS", "help": "Email body characters before truncation"}
+        default=8_000,
+        metadata={"env": "ZOOM_MCP_MAIL_BODY_CHARS", "help": "Email body characters before truncation", "min": 1},
     )
     # Files.
     upload_dir: Path | None = field(
@@ -93,19 +108,39 @@ class Settings:
     )
     inline_attachment_bytes: int = field(
         default=256 * 1024,
-        metadata={"env": "ZOOM_MCP_INLINE_ATTACHMENT_BYTES", "help": "Largest attachment returned inline"},
+        metadata={"env": "ZOOM_MCP_INLINE_ATTACHMENT_BYTES", "help": "Largest attachment returned inline", "min": 0},
     )
     # HTTP.
-    timeout: float = field(default=30.0, metadata={"env": "ZOOM_MCP_TIMEOUT", "help": "Seconds per Zoom request"})
+    timeout: float = field(
+        default=30.0, metadata={"env": "ZOOM_MCP_TIMEOUT", "help": "Seconds per Zoom request", "min": 0.1}
+    )
     max_retries: int = field(
-        default=3, metadata={"env": "ZOOM_MCP_MAX_RETRIES", "help": "Retries for rate limits and safe failures"}
+        default=3,
+        metadata={"env": "ZOOM_MCP_MAX_RETRIES", "help": "Retries for rate limits and safe failures", "min": 0},
     )
     http_token: str | None = field(
         default=None,
         metadata={
             "env": "ZOOM_MCP_HTTP_TOKEN",
-            "help": "Bearer token MCP clients must send over HTTP (required off loopback)",
+            "help": f"Bearer token MCP clients must send over HTTP (required off loopback; {MIN_HTTP_TOKEN}+ chars)",
             "secret": True,
+            "min_length": MIN_HTTP_TOKEN,
+        },
+    )
+    ca_bundle: Path | None = field(
+        default=None,
+        metadata={
+            "env": "ZOOM_MCP_CA_BUNDLE",
+            "help": "PEM file or folder of CA certificates to trust (e.g. a corporate TLS proxy's)",
+        },
+    )
+    # Diagnostics.
+    log_level: str = field(
+        default="info",
+        metadata={
+            "env": "ZOOM_MCP_LOG_LEVEL",
+            "help": "Log detail on stderr: " + ", ".join(LOG_LEVELS),
+            "choices": LOG_LEVELS,
         },
     )
 
@@ -117,7 +152,7 @@ class Settings:
             raw = env.get(f.metadata["env"])
             if raw is None or raw == "":
                 continue
-            values[f.name] = _convert(f.type, raw)
+            values[f.name] = _convert(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -138,16 +173,40 @@ class Settings:
         return [getattr(self, f.name) for f in fields(self) if f.metadata.get("secret") and getattr(self, f.name)]
 
 
-def _convert(annotation: Any, raw: str) -> Any:
-    kind = str(annotation)
+def _convert(f: Field[Any], raw: str) -> Any:
+    """``raw`` as ``f``'s type, or SettingError naming the variable and what it accepts."""
+    name, kind, meta = f.metadata["env"], str(f.type), f.metadata
+    value: Any
     if kind.startswith("bool"):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    if kind.startswith("int"):
-        return int(raw)
-    if kind.startswith("float"):
-        return float(raw)
+        value = BOOLEANS.get(raw.strip().lower())
+        if value is None:
+            raise SettingError(f"{name}={raw!r} is not a yes/no value: use 1/0, true/false, yes/no or on/off")
+        return value
+    if kind.startswith(("int", "float")):
+        number = int if kind.startswith("int") else float
+        try:
+            value = number(raw.strip())
+            if not math.isfinite(value):
+                raise ValueError(raw)
+        except ValueError:
+            whole = "a whole number" if number is int else "a number"
+            raise SettingError(f"{name}={raw!r} is not {whole}") from None
+        if "min" in meta and not value >= meta["min"]:
+            raise SettingError(f"{name}={raw!r} is too small: use at least {meta['min']}")
+        return value
     if "Path" in kind:
         return Path(raw).expanduser()
+    if meta.get("url") and not raw.startswith(("https://", "http://")):
+        raise SettingError(f"{name}={raw!r} is not a URL: use https://host[/path]")
+    if "choices" in meta:
+        value = raw.strip().lower()
+        if value not in meta["choices"]:
+            raise SettingError(f"{name}={raw!r} is not one of: {', '.join(meta['choices'])}")
+        return value
+    if len(raw) < meta.get("min_length", 0):
+        raise SettingError(
+            f"{name} is too short ({len(raw)} characters; at least {meta['min_length']}): make one with {MAKE_TOKEN}"
+        )
     return raw
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from zoom_mcp.catalog import ToolInput, ToolSpec
-from zoom_mcp.errors import ZoomAPIError, ZoomAuthError
+from zoom_mcp.errors import ZoomAPIError, ZoomAuthError, ZoomConnectionError
 from zoom_mcp.retry import daily_reset, rate_limit_kind
 from zoom_mcp.shaping import restart_message
 
@@ -127,6 +127,8 @@ def _hint(
 ) -> str | None:
     if isinstance(error, ZoomAuthError):
         return f"a credentials problem, not fixed by retrying: {error.fix}."
+    if isinstance(error, ZoomConnectionError) and error.fix:
+        return f"{error.fix}."
     message = error.message.lower()
     if error.code in (4700, 4711) or "does not contain scope" in message:
         return _scope_hint(error.message)

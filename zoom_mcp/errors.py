@@ -56,3 +56,12 @@ class ZoomAuthError(ZoomAPIError):
     def __init__(self, status: int | None, code: int | None, message: str, *, fix: str, **kwargs: Any) -> None:
         super().__init__(status, code, message, **kwargs)
         self.fix = fix
+
+
+class ZoomConnectionError(ZoomAPIError):
+    """No answer because the connection failed; ``fix`` says what to check, ``permanent`` that retrying is useless."""
+
+    def __init__(self, message: str, *, fix: str | None = None, permanent: bool = False, **kwargs: Any) -> None:
+        super().__init__(None, None, message, **kwargs)
+        self.fix = fix
+        self.permanent = permanent

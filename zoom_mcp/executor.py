@@ -24,8 +24,15 @@ from zoom_mcp.auth import AuthProvider, auth_from_settings
 from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.error_shaping import internal_error_text, validation_text, zoom_error_text
-from zoom_mcp.errors import ToolUsageError, ZoomAPIError
-from zoom_mcp.http import REDIRECT_STATUSES, base_url, build_client, build_request, send_following_redirects
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomConnectionError
+from zoom_mcp.http import (
+    REDIRECT_STATUSES,
+    base_url,
+    build_client,
+    build_request,
+    describe_transport_error,
+    send_following_redirects,
+)
 from zoom_mcp.redact import SECRETS, install_log_filter
 from zoom_mcp.results import ToolResult
 from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
@@ -195,7 +202,7 @@ class Executor:
             response = await self._transmit(request, url, token)
         except httpx2.TransportError as exc:
             reached = not isinstance(exc, NOT_SENT)
-            raise ZoomAPIError(None, None, self._transport_message(exc), uncertain=reached and not repeatable) from None
+            raise self._transport_error(exc, uncertain=reached and not repeatable) from None
         try:
             if response.is_success:
                 return _success_body(response)
@@ -214,7 +221,7 @@ class Executor:
             return qps_wait(error.headers, datetime.now(UTC), self._rng)
         if error.status is None:
             # A network failure: retried if repeatable, or if the request never left.
-            retry = repeatable or not error.uncertain
+            retry = (repeatable or not error.uncertain) and not getattr(error, "permanent", False)
         else:
             # 5xx, or a 2xx whose body could not be read (a write then took effect).
             retry = repeatable and (error.status >= 500 or error.status < 300)
@@ -225,13 +232,10 @@ class Executor:
             return await send_following_redirects(self.client, request, url, token, self.settings)
         return await self.client.send(build_request(self.client, request, url, token))
 
-    def _transport_message(self, exc: httpx2.TransportError) -> str:
-        kind = type(exc).__name__
-        if isinstance(exc, httpx2.TimeoutException):
-            return f"timed out after {self.settings.timeout:g} s ({kind})"
-        if isinstance(exc, NOT_SENT):
-            return f"could not connect ({kind})"
-        return f"the connection failed ({kind})"
+    def _transport_error(self, exc: httpx2.TransportError, *, uncertain: bool) -> ZoomConnectionError:
+        # Which host and which kind of failure (DNS, refused, TLS, timeout, proxy), with its fix.
+        problem = describe_transport_error(exc, self.settings.timeout)
+        return ZoomConnectionError(problem.text, fix=problem.fix, permanent=problem.permanent, uncertain=uncertain)
 
 
 # ---- helpers -------------------------------------------------------------------------------

@@ -4,15 +4,26 @@ Redirects are never followed automatically. Only file-host uploads follow them, 
 because httpx2 (like requests) strips Authorization on a cross-host redirect while
 file.zoom.us needs it kept (zoom-api.md §5.6); it is re-attached only for Zoom's own hosts
 and hosts the user trusts (the sandbox).
+
+The environment configures the network as for any HTTP client (httpx2's ``trust_env``, which
+never reads a .netrc): ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``, ``SSL_CERT_FILE``/``SSL_CERT_DIR``
+and, on macOS and Windows, the system's trust store. ``ZOOM_MCP_CA_BUNDLE`` adds one more way
+to trust a corporate TLS-inspection CA, for this server only.
 """
 
 from __future__ import annotations
+
+import logging
+import ssl
+import time
+from pathlib import Path
+from socket import gaierror as socket_gaierror
 
 import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import Request
-from zoom_mcp.config import Settings, split_csv
+from zoom_mcp.config import SettingError, Settings, split_csv
 
 USER_AGENT = f"zoom-mcp/{__version__}"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -23,17 +34,66 @@ MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
 MAX_CONNECTIONS = 20
 MAX_KEEPALIVE = 10
+TRACKING_HEADER = "x-zm-trackingid"
+_STARTED = "zoom_mcp.started"
+
+request_log = logging.getLogger("zoom_mcp.http")
 
 
 def build_client(settings: Settings, transport: httpx2.AsyncBaseTransport | None = None) -> httpx2.AsyncClient:
-    return httpx2.AsyncClient(
-        transport=transport,
-        timeout=httpx2.Timeout(settings.timeout, connect=min(CONNECT_TIMEOUT, settings.timeout)),
-        limits=httpx2.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE),
-        headers={"User-Agent": USER_AGENT},
-        follow_redirects=False,
-        # Proxy variables would be honoured, but never a .netrc that adds its own credentials.
-        trust_env=False,
+    """The client every Zoom request goes through; SettingError for an unusable network setting."""
+    try:
+        return httpx2.AsyncClient(
+            transport=transport,
+            timeout=httpx2.Timeout(settings.timeout, connect=min(CONNECT_TIMEOUT, settings.timeout)),
+            limits=httpx2.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE),
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+            verify=_verify(settings.ca_bundle),
+            # Proxies and SSL_CERT_* from the environment; httpx2 never reads a .netrc.
+            trust_env=True,
+            event_hooks={"request": [_started], "response": [_log_response]},
+        )
+    except ImportError as exc:  # a SOCKS proxy without httpx2[socks]
+        raise SettingError(f"the proxy in the environment needs an extra package: {exc}") from None
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise SettingError(f"proxy or certificate settings cannot be used: {exc}") from None
+
+
+def _verify(ca_bundle: Path | None) -> ssl.SSLContext | bool:
+    if ca_bundle is None:
+        return True
+    try:
+        if ca_bundle.is_dir():
+            return ssl.create_default_context(capath=str(ca_bundle))
+        return ssl.create_default_context(cafile=str(ca_bundle))
+    except (OSError, ssl.SSLError) as exc:
+        raise SettingError(f"ZOOM_MCP_CA_BUNDLE={ca_bundle} cannot be read as PEM certificates: {exc}") from None
+
+
+async def _started(request: httpx2.Request) -> None:
+    request.extensions[_STARTED] = time.perf_counter()
+
+
+async def _log_response(response: httpx2.Response) -> None:
+    """At debug, one line per request: method, path and query names (never values), status, time, tracking id."""
+    if not request_log.isEnabledFor(logging.DEBUG):
+        return
+    request = response.request
+    started = request.extensions.get(_STARTED)
+    elapsed = f"{(time.perf_counter() - started) * 1000:.0f} ms" if isinstance(started, float) else "? ms"
+    names = sorted({name for name, _ in request.url.params.multi_items()})
+    query = "?" + "&".join(names) if names else ""
+    tracking = response.headers.get(TRACKING_HEADER) or "-"
+    request_log.debug(
+        "%s %s%s%s -> %s in %s (tracking id %s)",
+        request.method,
+        request.url.host,
+        request.url.path,
+        query,
+        response.status_code,
+        elapsed,
+        tracking,
     )
 
 
@@ -95,3 +155,83 @@ async def send_following_redirects(
         outgoing = build_request(client, request, target, bearer, redirected=True, with_body=with_body)
         response = await client.send(outgoing)
     return response
+
+
+# Connection failures, in words ------------------------------------------------------------------
+
+CA_FIX = (
+    "if your network inspects TLS, set ZOOM_MCP_CA_BUNDLE (or SSL_CERT_FILE) to your organisation's "
+    "CA certificate file (PEM); otherwise check the system clock and that nothing intercepts the connection"
+)
+
+
+class ConnectionProblem:
+    """What a transport failure was, said so a user can act: which host, which kind, the fix."""
+
+    def __init__(self, host: str, kind: str, text: str, fix: str | None = None, *, permanent: bool = False) -> None:
+        self.host = host
+        self.kind = kind
+        self.text = text
+        self.fix = fix
+        # Retrying cannot help (a certificate that is not trusted, a name that does not exist).
+        self.permanent = permanent
+
+    def __str__(self) -> str:
+        return f"{self.text}; {self.fix}" if self.fix else self.text
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, its causes and contexts, and the members of any exception group among them."""
+    seen: list[BaseException] = []
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        stack += [current.__cause__, current.__context__]
+        if isinstance(current, BaseExceptionGroup):
+            stack += list(current.exceptions)
+    return seen
+
+
+_DNS_WORDS = ("name or service not known", "nodename nor servname", "getaddrinfo", "name resolution", "no address")
+
+
+def describe_transport_error(exc: httpx2.TransportError, timeout: float) -> ConnectionProblem:
+    """The kind of ``exc`` (DNS, refused, TLS verification, timeout, proxy) for the host it was going to."""
+    try:
+        host = exc.request.url.host or "the server"
+    except RuntimeError:
+        host = "the server"
+    chain = _chain(exc)
+    texts = " ".join(str(item) for item in chain).lower()
+    if isinstance(exc, httpx2.TimeoutException):
+        doing = "accept a connection" if isinstance(exc, httpx2.ConnectTimeout | httpx2.PoolTimeout) else "answer"
+        return ConnectionProblem(host, "timeout", f"{host} did not {doing} within {timeout:g} s (timeout)")
+    if isinstance(exc, httpx2.ProxyError):
+        return ConnectionProblem(
+            host,
+            "proxy",
+            f"the proxy would not connect to {host} ({exc})",
+            "check HTTPS_PROXY / ALL_PROXY and NO_PROXY",
+        )
+    verify = next((item for item in chain if isinstance(item, ssl.SSLCertVerificationError)), None)
+    if verify is not None or "certificate_verify_failed" in texts:
+        reason = getattr(verify, "verify_message", None) or "certificate not trusted"
+        return ConnectionProblem(host, "tls", f"TLS verification failed for {host} ({reason})", CA_FIX, permanent=True)
+    if any(isinstance(item, ssl.SSLError) for item in chain):
+        return ConnectionProblem(host, "tls", f"the TLS handshake with {host} failed ({exc})", CA_FIX)
+    if any(isinstance(item, ConnectionRefusedError) for item in chain) or "connection refused" in texts:
+        return ConnectionProblem(
+            host, "refused", f"{host} refused the connection", "check the address and port, and any proxy settings"
+        )
+    if any(isinstance(item, socket_gaierror) for item in chain) or any(word in texts for word in _DNS_WORDS):
+        return ConnectionProblem(
+            host,
+            "dns",
+            f"{host} could not be found (DNS)",
+            "check the host name, the network connection and, behind a proxy, HTTPS_PROXY",
+            permanent=False,
+        )
+    return ConnectionProblem(host, "network", f"the connection to {host} failed ({type(exc).__name__}: {exc})")
