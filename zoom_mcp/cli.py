@@ -6,23 +6,28 @@ On stdio, stdout belongs to the protocol: everything for people goes to stderr.
 from __future__ import annotations
 
 import argparse
+import base64
+import difflib
 import json
 import logging
 import os
+import socket
 import sys
-import textwrap
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
 
 import anyio
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolSpec
-from zoom_mcp.config import ENVIRONMENT, Settings
+from zoom_mcp.config import ENVIRONMENT, LOG_LEVELS, SettingError, Settings
+from zoom_mcp.redact import SECRETS
 from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
-from zoom_mcp.tools import ALL_TOOLS
+from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 if TYPE_CHECKING:
     from zoom_mcp.executor import Executor
@@ -40,7 +45,8 @@ examples:
   zoom-mcp tools --scopes "chat_message:read chat_channel:read"
   zoom-mcp scopes --toolsets mail --granular  least-privilege scopes for the mail tools
   zoom-mcp call chat_list_channels '{}' --sandbox
-  zoom-mcp doctor                             check credentials, token and granted scopes
+  zoom-mcp doctor                             check credentials, token, one read per product, scopes
+  zoom-mcp --sandbox call chat_list_channels  flags work before or after the command
   zoom-mcp sandbox --port 9000                run the sandbox Zoom API on a port"""
 
 # Variables that would point a --sandbox run at a real account; the sandbox's own win.
@@ -53,7 +59,10 @@ CREDENTIAL_ENV = (
     "ZOOM_REFRESH_TOKEN",
     "ZOOM_TOKEN_FILE",
 )
-TOKEN_TIMEOUT = 15.0
+# `zoom-mcp tools` stays readable in a 100-column terminal.
+TABLE_WIDTH = 100
+# 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe.
+BROKEN_PIPE = 141
 
 log = logging.getLogger("zoom_mcp.cli")
 
@@ -63,11 +72,85 @@ class UsageError(Exception):
 
 
 # Parser ---------------------------------------------------------------------------------------
+#
+# Serve-level flags mean the same before or after a command (`zoom-mcp --sandbox call ...` and
+# `zoom-mcp call ... --sandbox`). Every parser gets all of them with SUPPRESS defaults, so a flag
+# is in the namespace only when typed; a command that has no use for a flag refuses it by name
+# instead of ignoring it (an ignored --sandbox would act on the real account).
+
+
+@dataclass(frozen=True)
+class Flag:
+    dest: str
+    names: tuple[str, ...]
+    options: dict[str, Any]
+    default: Any = None
+
+
+SERVING = (
+    Flag("transport", ("--transport",), {"choices": ("stdio", "sse", "http"), "help": "default: stdio"}, "stdio"),
+    Flag("host", ("--host",), {"help": "HTTP bind address (default 127.0.0.1)"}, "127.0.0.1"),
+    Flag("port", ("--port",), {"type": int, "help": "HTTP port (default 8000; sandbox: 9000)"}, 8000),
+    Flag(
+        "stateless",
+        ("--stateless",),
+        {"action": "store_true", "help": "http: no sessions for handshake-era clients (they cannot confirm then)"},
+        False,
+    ),
+    Flag(
+        "json_response",
+        ("--json-response",),
+        {"action": "store_true", "help": "http: answer JSON instead of SSE streams"},
+        False,
+    ),
+    Flag(
+        "no_confirm",
+        ("--no-confirm",),
+        {"action": "store_true", "help": "run destructive tools without asking the user (ZOOM_MCP_CONFIRM=0)"},
+        False,
+    ),
+)
+SANDBOX = Flag(
+    "sandbox",
+    ("--sandbox",),
+    {"action": "store_true", "help": "use the built-in sandbox Zoom, never your account"},
+    False,
+)
+SELECTION = (
+    Flag("read_only", ("--read-only",), {"action": "store_true", "help": "register read tools only"}),
+    Flag("toolsets", ("--toolsets",), {"metavar": "A,B", "help": "toolsets to register: chat, mail or finer"}),
+    Flag("tools", ("--tools",), {"metavar": "A,B", "help": "register only these tools"}),
+    Flag("exclude_tools", ("--exclude-tools",), {"metavar": "A,B", "help": "never register these tools"}),
+)
+LOGGING = Flag(
+    "log_level",
+    ("--log-level",),
+    {
+        "choices": LOG_LEVELS,
+        "type": str.lower,
+        "help": "log detail on stderr (ZOOM_MCP_LOG_LEVEL); debug: every request",
+    },
+)
+FLAGS = (*SERVING, SANDBOX, *SELECTION, LOGGING)
+GROUPS = {"serving": (*SERVING, SANDBOX), "tool selection": SELECTION, "logging": (LOGGING,)}
+
+# What each command does with the serve-level flags; any other is refused by name.
+CLIENT_FLAGS = frozenset({"sandbox", "log_level", *(flag.dest for flag in SELECTION)})
+ACCEPTED: dict[str | None, frozenset[str]] = {
+    None: frozenset(flag.dest for flag in FLAGS),
+    "tools": CLIENT_FLAGS,
+    "scopes": CLIENT_FLAGS,
+    "call": CLIENT_FLAGS,
+    "doctor": CLIENT_FLAGS,
+    "sandbox": frozenset({"host", "port", "log_level"}),
+}
+# Defaults that differ by command.
+COMMAND_DEFAULTS: dict[str | None, dict[str, Any]] = {"sandbox": {"port": 9000}}
 
 
 def _environment_table() -> str:
     width = max(len(name) for name, _, _ in ENVIRONMENT)
-    lines = ["environment (command-line flags win):"]
+    lines = ["environment (command-line flags win; yes/no values: 1/0, true/false, yes/no, on/off):"]
     for name, default, text in ENVIRONMENT:
         if isinstance(default, bool):
             default = int(default)
@@ -76,57 +159,55 @@ def _environment_table() -> str:
     return "\n".join(lines)
 
 
-def _add_selection(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("tool selection")
-    group.add_argument("--read-only", action="store_true", default=None, help="register read tools only")
-    group.add_argument("--toolsets", metavar="A,B", help="toolsets to register: chat, mail or finer (see `tools`)")
-    group.add_argument("--tools", metavar="A,B", help="register only these tools")
-    group.add_argument("--exclude-tools", metavar="A,B", help="never register these tools")
+def _add_flags(parser: argparse.ArgumentParser, accepted: frozenset[str]) -> None:
+    """All serve-level flags, parsed everywhere; shown in help only where the command uses them."""
+    for title, flags in GROUPS.items():
+        group = parser.add_argument_group(title) if any(flag.dest in accepted for flag in flags) else parser
+        for flag in flags:
+            options = dict(flag.options)
+            if flag.dest not in accepted:
+                options["help"] = argparse.SUPPRESS
+            group.add_argument(*flag.names, dest=flag.dest, default=argparse.SUPPRESS, **options)
 
 
-def _add_serve(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("serving")
-    group.add_argument("--transport", choices=("stdio", "sse", "http"), default="stdio", help="default: stdio")
-    group.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
-    group.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
-    group.add_argument(
-        "--stateless",
-        action="store_true",
-        help="http: no sessions for handshake-era clients (they cannot confirm then)",
-    )
-    group.add_argument("--json-response", action="store_true", help="http: answer JSON instead of SSE streams")
-    group.add_argument(
-        "--no-confirm", action="store_true", help="run destructive tools without asking the user (ZOOM_MCP_CONFIRM=0)"
-    )
-    group.add_argument("--sandbox", action="store_true", help="serve against the built-in sandbox Zoom")
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    accepted: frozenset[str],
+    **options: Any,
+) -> argparse.ArgumentParser:
+    """A subcommand that parses the serve-level flags too (``accepted``: the ones it uses)."""
+    ACCEPTED[name] = accepted
+    parser = commands.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter, **options)
+    _add_flags(parser, accepted)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    formatter = argparse.RawDescriptionHelpFormatter
+    from zoom_mcp.sandbox.__main__ import add_options as add_sandbox_options
+
     parser = argparse.ArgumentParser(
         prog="zoom-mcp",
         description=DESCRIPTION,
         epilog=f"{EXAMPLES}\n\n{_environment_table()}",
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"zoom-mcp {__version__}")
-    _add_serve(parser)
-    _add_selection(parser)
+    _add_flags(parser, ACCEPTED[None])
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
-    tools = commands.add_parser("tools", help="list the tools that would register", formatter_class=formatter)
+    tools = add_command(commands, "tools", CLIENT_FLAGS, help="list the tools that would register")
     tools.add_argument("--scopes", help='granted scopes to assume, e.g. "chat_message:read mail:read" (default: all)')
     tools.add_argument("--json", action="store_true", help="full definitions as JSON")
-    _add_selection(tools)
 
-    scopes = commands.add_parser("scopes", help="which scopes unlock which tools", formatter_class=formatter)
+    scopes = add_command(commands, "scopes", CLIENT_FLAGS, help="which scopes unlock which tools")
     scopes.add_argument("--granular", action="store_true", help="granular scopes instead of classic ones")
-    _add_selection(scopes)
 
-    call = commands.add_parser(
+    call = add_command(
+        commands,
         "call",
+        CLIENT_FLAGS,
         help="run one tool and print what the model would receive",
-        formatter_class=formatter,
         epilog=(
             'example:\n  zoom-mcp call chat_send_message \'{"to_channel": "...", "message": "hi"}\' --sandbox\n\n'
             "Destructive tools are not confirmed here: typing the command is the confirmation."
@@ -134,43 +215,87 @@ def build_parser() -> argparse.ArgumentParser:
     )
     call.add_argument("tool", help="tool name (see `zoom-mcp tools`)")
     call.add_argument("arguments", nargs="?", default="{}", help="arguments as a JSON object (default {})")
-    call.add_argument("--sandbox", action="store_true", help="call the built-in sandbox instead of Zoom")
     call.add_argument("--json", action="store_true", help="print the whole CallToolResult as JSON")
 
-    doctor = commands.add_parser("doctor", help="check credentials, token, scopes and tools", formatter_class=formatter)
-    doctor.add_argument("--sandbox", action="store_true", help="check against the built-in sandbox")
+    doctor = add_command(
+        commands, "doctor", CLIENT_FLAGS, help="check credentials, token, one read per product, scopes and tools"
+    )
+    doctor.add_argument("--verbose", "-v", action="store_true", help="list every granted scope")
 
-    sandbox = commands.add_parser("sandbox", help="serve the sandbox Zoom API on a port", formatter_class=formatter)
-    sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    sandbox.add_argument("--port", type=int, default=9000, help="port (default 9000)")
+    sandbox = add_command(commands, "sandbox", ACCEPTED["sandbox"], help="serve the sandbox Zoom API on a port")
+    add_sandbox_options(sandbox)
     return parser
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line, with each serve-level flag checked against the command and defaulted."""
+    ns = build_parser().parse_args(argv)
+    command = ns.command
+    accepted = ACCEPTED.get(command, frozenset())
+    refused = [flag for flag in FLAGS if flag.dest in vars(ns) and flag.dest not in accepted]
+    if refused:
+        names = ", ".join(flag.names[0] for flag in refused)
+        useful = ", ".join(flag.names[0] for flag in FLAGS if flag.dest in accepted) or "none of them"
+        raise UsageError(
+            f"{names} cannot be used with `zoom-mcp {command}` (serve-level flags it takes: {useful}); "
+            "serving options go with zoom-mcp alone, e.g. zoom-mcp --transport http"
+        )
+    defaults = {flag.dest: flag.default for flag in FLAGS} | COMMAND_DEFAULTS.get(command, {})
+    for dest, value in defaults.items():
+        if dest not in vars(ns):
+            setattr(ns, dest, value)
+    return ns
 
 
 # Settings and wiring --------------------------------------------------------------------------
 
 
-def _selection_overrides(ns: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "read_only": getattr(ns, "read_only", None),
-        "toolsets": getattr(ns, "toolsets", None),
-        "tools": getattr(ns, "tools", None),
-        "exclude_tools": getattr(ns, "exclude_tools", None),
-        "confirm_destructive": False if getattr(ns, "no_confirm", False) else None,
-    }
+def _settings(ns: argparse.Namespace) -> Settings:
+    settings = Settings.from_env(
+        read_only=ns.read_only,
+        toolsets=ns.toolsets,
+        tools=ns.tools,
+        exclude_tools=ns.exclude_tools,
+        confirm_destructive=False if ns.no_confirm else None,
+        log_level=ns.log_level,
+    )
+    _checked_selection(settings)
+    return settings
+
+
+def _suggestion(name: str, candidates: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    options = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+    return f" (did you mean {options}?)"
 
 
 def _checked_selection(settings: Settings) -> Selection:
     selection = Selection.from_settings(settings)
     bad = unknown_names(ALL_TOOLS, selection)
     if bad:
-        bad_sets = [name for name in bad if name in selection.toolsets]
-        lines = [f"unknown toolset or tool name: {', '.join(bad)}"]
-        if bad_sets:
-            lines.append(f"valid toolsets: all, {', '.join(toolset_names(ALL_TOOLS))}")
-        if len(bad_sets) < len(bad):
-            lines.append(f"valid tools: {', '.join(spec.name for spec in ALL_TOOLS)}")
+        sets = ["all", *toolset_names(ALL_TOOLS)]
+        names = [spec.name for spec in ALL_TOOLS]
+        lines = []
+        for name in bad:
+            known = sets if name in selection.toolsets else names
+            lines.append(f"unknown toolset or tool name: {name}{_suggestion(name, known)}")
+        if any(name in selection.toolsets for name in bad):
+            lines.append(f"valid toolsets: {', '.join(sets)}")
+        if any(name not in selection.toolsets for name in bad):
+            lines.append("`zoom-mcp tools` lists the tool names")
         raise UsageError("\n".join(lines))
     return selection
+
+
+def _register_secret_forms(settings: Settings) -> None:
+    """Mask what the CLI prints also where a secret appears encoded: Basic auth, percent-encoding."""
+    if settings.client_id and settings.client_secret:
+        pair = f"{settings.client_id}:{settings.client_secret}".encode()
+        SECRETS.add(base64.b64encode(pair).decode(), base64.urlsafe_b64encode(pair).decode())
+    for secret in settings.secrets():
+        SECRETS.add(quote(secret, safe=""), quote_plus(secret))
 
 
 @asynccontextmanager
@@ -178,11 +303,12 @@ async def connected(settings: Settings, *, sandbox: bool) -> AsyncIterator[tuple
     """An entered executor, against Zoom or (``sandbox``) an in-process sandbox; and the settings it uses.
 
     The sandbox is reached exactly like Zoom: server-to-server OAuth against its token endpoint,
-    over an ASGI transport instead of the network.
+    over an ASGI transport instead of the network. No configured credential is read then.
     """
     from zoom_mcp.executor import Executor
 
     if not sandbox:
+        _register_secret_forms(settings)
         async with Executor(settings) as executor:
             yield executor, settings
         return
@@ -194,6 +320,7 @@ async def connected(settings: Settings, *, sandbox: bool) -> AsyncIterator[tuple
     env = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_ENV}
     env.update(box.settings_env(base_url="http://sandbox.zoom-mcp.local"))
     sandbox_settings = Settings.from_env(env).with_(**_flag_settings(settings))
+    _register_secret_forms(sandbox_settings)
     async with Executor(sandbox_settings, transport=httpx2.ASGITransport(app=box.app)) as executor:
         yield executor, sandbox_settings
 
@@ -206,12 +333,14 @@ def _flag_settings(settings: Settings) -> dict[str, Any]:
         "tools": settings.tools,
         "exclude_tools": settings.exclude_tools,
         "confirm_destructive": settings.confirm_destructive,
+        "log_level": settings.log_level,
     }
 
 
-def _configure_logging() -> None:
+def configure_logging(level: str | None, default: str = "info") -> None:
+    """Logs go to stderr only (stdout may be the MCP stream); ``level`` for zoom-mcp's own loggers."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="zoom-mcp: %(message)s")
-    logging.getLogger("zoom_mcp").setLevel(logging.INFO)
+    logging.getLogger("zoom_mcp").setLevel((level or default).upper())
 
 
 # Commands -------------------------------------------------------------------------------------
@@ -220,25 +349,31 @@ def _configure_logging() -> None:
 def cmd_serve(ns: argparse.Namespace) -> int:
     from zoom_mcp import transports
 
-    settings = Settings.from_env(**_selection_overrides(ns))
-    _checked_selection(settings)
+    settings = _settings(ns)
+    listening = None
     if ns.transport != "stdio":
         try:
             transports.check_bind(ns.host, settings.http_token)
-        except transports.BindRefused as exc:
+            # Bound before anything says "serving": a taken port fails here, in one line.
+            listening = transports.bind(ns.host, ns.port)
+        except (transports.BindRefused, transports.BindFailed) as exc:
             raise UsageError(str(exc)) from exc
-    _configure_logging()
-    anyio.run(_serve, settings, ns)
+    configure_logging(settings.log_level)
+    try:
+        anyio.run(_serve, settings, ns, listening)
+    finally:
+        if listening is not None:
+            listening.close()
     return 0
 
 
-async def _serve(settings: Settings, ns: argparse.Namespace) -> None:
+async def _serve(settings: Settings, ns: argparse.Namespace, listening: socket.socket | None) -> None:
     from zoom_mcp import transports
     from zoom_mcp.server import ZoomServer
 
     async with connected(settings, sandbox=ns.sandbox) as (executor, used):
         server = ZoomServer(executor, used)
-        if ns.transport == "stdio":
+        if listening is None:
             if sys.stdin.isatty():
                 print(
                     "zoom-mcp speaks MCP on stdin/stdout: start it from an MCP client (see README), "
@@ -249,7 +384,7 @@ async def _serve(settings: Settings, ns: argparse.Namespace) -> None:
             return
         if ns.transport == "sse":
             app = transports.sse_app(server, host=ns.host, http_token=used.http_token)
-            where = f"http://{ns.host}:{ns.port}{transports.SSE_PATH}"
+            path = transports.SSE_PATH
         else:
             app = transports.streamable_http_app(
                 server,
@@ -258,9 +393,10 @@ async def _serve(settings: Settings, ns: argparse.Namespace) -> None:
                 json_response=ns.json_response,
                 stateless=ns.stateless,
             )
-            where = f"http://{ns.host}:{ns.port}{transports.MCP_PATH}"
-        log.info("serving MCP (%s) at %s", ns.transport, where)
-        await transports.serve_http(app, ns.host, ns.port)
+            path = transports.MCP_PATH
+        port = listening.getsockname()[1]
+        log.info("serving MCP (%s) at http://%s:%s%s", ns.transport, transports.url_host(ns.host), port, path)
+        await transports.serve_http(app, listening, log_level=used.log_level)
 
 
 def _kind(spec: ToolSpec) -> str:
@@ -285,24 +421,41 @@ def tool_json(spec: ToolSpec) -> dict[str, Any]:
 
 
 def cmd_tools(ns: argparse.Namespace) -> int:
-    settings = Settings.from_env(**_selection_overrides(ns))
-    selection = _checked_selection(settings)
+    # No account is consulted: the scopes are the given ones, or all of them.
+    selection = Selection.from_settings(_settings(ns))
     granted = parse_scopes(ns.scopes)
     chosen = select(ALL_TOOLS, granted, selection)
     if ns.json:
         print(json.dumps([tool_json(spec) for spec in chosen], indent=2))
         return 0
-    rows = [(spec.name, spec.toolset, _kind(spec), f"{spec.method} {spec.path}") for spec in chosen]
-    _print_table(("tool", "toolset", "kind", "endpoint"), rows)
+    by_toolset: dict[str, list[ToolSpec]] = {}
+    for spec in chosen:
+        by_toolset.setdefault(spec.toolset, []).append(spec)
+    for toolset, specs in by_toolset.items():
+        print(f"{toolset} ({len(specs)})")
+        rows = [(spec.name, _kind(spec), f"{spec.method} {spec.path}") for spec in specs]
+        for line in _table(rows, indent="  "):
+            print(line)
     scopes = "all scopes" if granted is None else "the given scopes"
     print(f"\n{len(chosen)} of {len(ALL_TOOLS)} tools would register with {scopes}.")
     return 0
 
 
-def _print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+def _table(rows: Sequence[Sequence[str]], *, indent: str = "", width: int = TABLE_WIDTH) -> list[str]:
+    """Rows in aligned columns; the last column is shortened in the middle to keep lines within ``width``."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    room = width - len(indent) - sum(widths) - 2 * len(widths)
+    lines = []
+    for row in rows:
+        last = row[-1]
+        if len(last) > room:
+            keep = max(room - 1, 8)
+            last = last[: keep // 2] + "…" + last[len(last) - (keep - keep // 2) :]
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
+        lines.append((indent + "  ".join([*cells, last])).rstrip())
+    return lines
 
 
 def _family(requirement: ScopeRequirement, granular: bool) -> tuple[str, ...]:
@@ -315,8 +468,7 @@ def _family(requirement: ScopeRequirement, granular: bool) -> tuple[str, ...]:
 
 
 def cmd_scopes(ns: argparse.Namespace) -> int:
-    settings = Settings.from_env(**_selection_overrides(ns))
-    selection = _checked_selection(settings)
+    selection = Selection.from_settings(_settings(ns))
     chosen = select(ALL_TOOLS, None, selection)
     unlocks: dict[str, list[str]] = {}
     for spec in chosen:
@@ -339,8 +491,11 @@ def cmd_call(ns: argparse.Namespace) -> int:
         raise UsageError(f"arguments must be a JSON object: {exc}") from exc
     if not isinstance(arguments, dict):
         raise UsageError("arguments must be a JSON object, e.g. '{\"page_size\": 5}'")
-    settings = Settings.from_env(**_selection_overrides(ns))
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="zoom-mcp: %(message)s")
+    if ns.tool not in BY_NAME:
+        hint = _suggestion(ns.tool, list(BY_NAME))
+        raise UsageError(f"Unknown tool: {ns.tool}{hint}; `zoom-mcp tools` lists them")
+    settings = _settings(ns)
+    configure_logging(settings.log_level, default="warning")
     return anyio.run(_call, settings, ns.tool, arguments, ns.sandbox, ns.json)
 
 
@@ -358,97 +513,34 @@ async def _call(settings: Settings, tool: str, arguments: dict[str, Any], sandbo
             try:
                 result = await client.call_tool(tool, arguments)
             except MCPError as exc:
-                print(f"error: {exc.error.message}", file=sys.stderr)
+                print(f"error: {SECRETS.text(exc.error.message)}", file=sys.stderr)
                 return 2
     if as_json:
-        print(json.dumps(result.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2))
+        dumped = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+        print(json.dumps(SECRETS.data(dumped), indent=2))
     else:
         for block in result.content:
-            print(block.text if block.type == "text" else f"[{block.type} content]")
+            print(SECRETS.text(block.text) if block.type == "text" else f"[{block.type} content]")
     return 1 if result.is_error else 0
 
 
-def _credential_names(settings: Settings) -> list[str]:
-    names = {
-        "access_token": "ZOOM_ACCESS_TOKEN",
-        "account_id": "ZOOM_ACCOUNT_ID",
-        "client_id": "ZOOM_CLIENT_ID",
-        "client_secret": "ZOOM_CLIENT_SECRET",
-        "refresh_token": "ZOOM_REFRESH_TOKEN",
-        "token_file": "ZOOM_TOKEN_FILE",
-        "scopes": "ZOOM_SCOPES",
-    }
-    return [env for attr, env in names.items() if getattr(settings, attr)]
-
-
 def cmd_doctor(ns: argparse.Namespace) -> int:
-    logging.basicConfig(stream=sys.stderr, level=logging.ERROR, format="zoom-mcp: %(message)s")
-    return anyio.run(_doctor, Settings.from_env(**_selection_overrides(ns)), ns.sandbox)
+    from zoom_mcp import doctor
 
-
-async def _doctor(settings: Settings, sandbox: bool) -> int:
-    from zoom_mcp.server import registration_report
-
-    async with connected(settings, sandbox=sandbox) as (executor, used):
-        found = _credential_names(used)
-        print(f"credentials: {', '.join(found) if found else 'none found (see zoom-mcp --help)'}")
-        ok = True
-        try:
-            with anyio.fail_after(TOKEN_TIMEOUT):
-                await executor.auth.token()
-        except TimeoutError:
-            ok = False
-            print(f"token:       no answer within {TOKEN_TIMEOUT:.0f} s from {used.oauth_base_url}")
-        except Exception as exc:  # whatever auth failed with is the thing to report
-            ok = False
-            print(f"token:       FAILED: {exc}")
-        else:
-            print("token:       obtained")
-        # The token response may name a regional API host; that is the one calls go to.
-        print(f"api base:    {executor.auth.api_base_url or used.api_base_url}")
-        granted = executor.auth.granted_scopes
-        shown = " ".join(sorted(granted)) if granted else "unknown (every tool will be listed)"
-        print(textwrap.fill(shown, width=100, initial_indent="scopes:      ", subsequent_indent=" " * 13))
-        selection = Selection.from_settings(used)
-        chosen, _ = registration_report(ALL_TOOLS, selection, granted)
-        print(f"tools:       {len(chosen)}/{len(ALL_TOOLS)} registered")
-        for line in _missing_by_toolset(select(ALL_TOOLS, None, selection), chosen):
-            print(line)
-    return 0 if ok else 1
-
-
-def _missing_by_toolset(wanted: Sequence[ToolSpec], chosen: Sequence[ToolSpec]) -> list[str]:
-    registered = {spec.name for spec in chosen}
-    missing: dict[str, list[ToolSpec]] = {}
-    for spec in wanted:
-        if spec.name not in registered:
-            missing.setdefault(spec.toolset, []).append(spec)
-    lines = []
-    for toolset, specs in sorted(missing.items()):
-        total = sum(1 for s in wanted if s.toolset == toolset)
-        classic = " ".join(smallest_cover([s.scopes for s in specs]))
-        granular = " ".join(smallest_cover([s.scopes for s in specs], prefer="granular"))
-        lines.append(f"  {toolset}: {total - len(specs)}/{total}; add {classic} (or granular: {granular})")
-    return lines
+    settings = _settings(ns)
+    configure_logging(settings.log_level, default="warning")
+    return anyio.run(doctor.run, settings, ns.sandbox, ns.verbose, connected)
 
 
 def cmd_sandbox(ns: argparse.Namespace) -> int:
-    from zoom_mcp.sandbox import Sandbox, serve
+    from zoom_mcp.sandbox.__main__ import start
 
-    base = f"http://{ns.host}:{ns.port}"
-    env = Sandbox().settings_env(base_url=base)
-    token_url = f"{env['ZOOM_OAUTH_BASE_URL']}/oauth/token"
-    print(f"sandbox Zoom at {base}; try:\n")
-    print(
-        f"  TOKEN=$(curl -s -u {env['ZOOM_CLIENT_ID']}:{env['ZOOM_CLIENT_SECRET']} -X POST "
-        f"'{token_url}?grant_type=account_credentials&account_id={env['ZOOM_ACCOUNT_ID']}' "
-        "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
-    )
-    print(f'  curl -s -H "Authorization: Bearer $TOKEN" {env["ZOOM_API_BASE_URL"]}/chat/users/me/channels')
-    print(f'  curl -s -H "Authorization: Bearer $TOKEN" {env["ZOOM_API_BASE_URL"]}/emails/mailboxes/me/messages')
-    print("\npoint zoom-mcp at it with:\n")
-    print("  " + " ".join(f"{key}={value}" for key, value in env.items()) + " zoom-mcp doctor\n", flush=True)
-    serve(ns.host, ns.port)
+    # The same options and checks as `python -m zoom_mcp.sandbox`.
+    settings = Settings.from_env(log_level=ns.log_level)
+    try:
+        start(ns, log_level=settings.log_level or "info")
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from exc
     return 0
 
 
@@ -464,10 +556,10 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command line; the exit code: 0 ok, 1 failed (error result, doctor problem), 2 usage."""
-    ns = build_parser().parse_args(argv)
     try:
+        ns = parse(argv)
         return COMMANDS[ns.command](ns)
-    except UsageError as exc:
+    except (UsageError, SettingError) as exc:
         print(f"zoom-mcp: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -475,4 +567,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    sys.exit(run(argv))
+    try:
+        code = run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (`zoom-mcp tools | head`): nothing more to say, and no traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = BROKEN_PIPE
+    sys.exit(code)

@@ -135,11 +135,12 @@ class Settings:
         },
     )
     # Diagnostics.
-    log_level: str = field(
-        default="info",
+    log_level: str | None = field(
+        default=None,
         metadata={
             "env": "ZOOM_MCP_LOG_LEVEL",
-            "help": "Log detail on stderr: " + ", ".join(LOG_LEVELS),
+            "help": f"Log detail on stderr: {', '.join(LOG_LEVELS)} (debug: one line per Zoom request) "
+            "[default: info when serving, warning for call and doctor]",
             "choices": LOG_LEVELS,
         },
     )

@@ -8,11 +8,20 @@ clients; Zoom is always called with the server's own credentials.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hmac
 import ipaddress
 import json
-from typing import Any
+import socket
+import sys
+import threading
+from collections.abc import AsyncIterator
+from typing import Any, BinaryIO, cast
 
+import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import uvicorn
 from mcp.server import Server
 from mcp.server.sse import SseServerTransport
@@ -32,6 +41,10 @@ MESSAGES_PATH = "/messages/"
 
 class BindRefused(Exception):
     """A bind that would expose the server without an access token."""
+
+
+class BindFailed(Exception):
+    """The address cannot be listened on (taken, not this machine's, not allowed)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -148,15 +161,86 @@ def sse_app(server: Server[Any], *, host: str = "127.0.0.1", http_token: str | N
     return _guarded(app, http_token)
 
 
+class _StdinLines:
+    """Lines of a binary stdin, read by a daemon thread.
+
+    The SDK reads stdin in a worker thread that cannot be abandoned, so Ctrl-C waited for one
+    more line (an Enter) before the server stopped. A daemon thread is simply left behind.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._lines()
+
+    async def _lines(self) -> AsyncIterator[str]:
+        send, receive = anyio.create_memory_object_stream[str](16)
+        token = anyio.lowlevel.current_token()
+
+        def pump() -> None:
+            try:
+                for raw in iter(self._stream.readline, b""):
+                    anyio.from_thread.run(send.send, raw.decode("utf-8", errors="replace"), token=token)
+            except Exception:  # the loop is gone or the stream closed: nothing is waiting any more
+                return
+            finally:
+                with contextlib.suppress(Exception):
+                    anyio.from_thread.run(send.aclose, token=token)
+
+        threading.Thread(target=pump, name="zoom-mcp stdin", daemon=True).start()
+        async with receive:
+            async for line in receive:
+                yield line
+
+
 async def serve_stdio(server: Server[Any]) -> None:
-    async with stdio_server() as (read, write):
+    stdin = cast("anyio.AsyncFile[str]", _StdinLines(sys.stdin.buffer))
+    async with stdio_server(stdin=stdin) as (read, write):
         await server.run(read, write, server.create_initialization_options())
 
 
-def uvicorn_server(app: ASGIApp, host: str, port: int) -> uvicorn.Server:
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (not yet listening), or BindFailed in words."""
+    where = f"{url_host(host)}:{port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise BindFailed(f"cannot listen on {where}: {host} is not an address of this machine ({exc})") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        if sys.platform != "win32":  # on Windows the option lets a second server take the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        reasons = {
+            errno.EADDRINUSE: "the port is already in use (another server? pick one with --port)",
+            errno.EADDRNOTAVAIL: f"{host} is not an address of this machine",
+            errno.EACCES: "permission denied (ports below 1024 need privileges)",
+        }
+        raise BindFailed(f"cannot listen on {where}: {reasons.get(exc.errno, exc.strerror or str(exc))}") from None
+    return sock
+
+
+def uvicorn_server(app: ASGIApp, host: str, port: int, *, log_level: str = "warning") -> uvicorn.Server:
     # uvicorn logs to stderr; "warning" keeps the access log out of a user's terminal.
-    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on"))
 
 
-async def serve_http(app: ASGIApp, host: str, port: int) -> None:
-    await uvicorn_server(app, host, port).serve()
+def uvicorn_level(log_level: str | None) -> str:
+    """uvicorn's own level for ours: its access log only at debug."""
+    return "info" if log_level == "debug" else "warning"
+
+
+async def serve_http(app: ASGIApp, listening: socket.socket, *, log_level: str | None = None) -> None:
+    """Serve ``app`` on an already bound socket (see ``bind``), so bind errors come before any output."""
+    host, port = listening.getsockname()[:2]
+    server = uvicorn_server(app, host, port, log_level=uvicorn_level(log_level))
+    await server.serve(sockets=[listening])
