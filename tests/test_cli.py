@@ -68,7 +68,7 @@ def test_scopes_map_and_smallest_cover(capsys: pytest.CaptureFixture[str]) -> No
     ("argv", "valid"),
     [
         (["tools", "--toolsets", "chatt"], "valid toolsets: all, chat, mail"),
-        (["tools", "--tools", "chat_sned_message"], "valid tools: "),
+        (["tools", "--tools", "chat_sned_message"], "did you mean chat_send_message"),
         (["--toolsets", "nope"], "valid toolsets"),
     ],
 )

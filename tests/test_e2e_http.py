@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from conftest import ServerFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
-TOKEN = "e2e-http-token-0123456789abcdef"
+TOKEN = "e2e-http-token-0123456789abcdef-long-enough"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ROOT = Path(__file__).resolve().parent.parent
 
