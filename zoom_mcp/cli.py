@@ -24,7 +24,7 @@ import anyio
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import ENVIRONMENT, LOG_LEVELS, SettingError, Settings
-from zoom_mcp.redact import SECRETS
+from zoom_mcp.redact import SECRETS, RedactingFilter
 from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
@@ -337,10 +337,49 @@ def _flag_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes: never stdout, which may be the MCP stream."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+_undo_logging: list[Callable[[], None]] = []
+
+
 def configure_logging(level: str | None, default: str = "info") -> None:
-    """Logs go to stderr only (stdout may be the MCP stream); ``level`` for zoom-mcp's own loggers."""
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="zoom-mcp: %(message)s")
-    logging.getLogger("zoom_mcp").setLevel((level or default).upper())
+    """Logs go to stderr only; ``level`` for zoom-mcp's own loggers, warnings for everything else.
+
+    ``run`` undoes this when the command ends, so calling it as a function leaves logging as it was.
+    """
+    root, ours = logging.getLogger(), logging.getLogger("zoom_mcp")
+    handler = StderrHandler()
+    handler.setFormatter(logging.Formatter("zoom-mcp: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    levels = root.level, ours.level
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    ours.setLevel((level or default).upper())
+
+    def undo() -> None:
+        root.removeHandler(handler)
+        root.setLevel(levels[0])
+        ours.setLevel(levels[1])
+
+    _undo_logging.append(undo)
+
+
+def _restore_logging() -> None:
+    while _undo_logging:
+        _undo_logging.pop()()
 
 
 # Commands -------------------------------------------------------------------------------------
@@ -564,6 +603,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        _restore_logging()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
