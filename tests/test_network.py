@@ -97,6 +97,14 @@ def test_untrusted_certificate_names_the_host_and_the_fix(
     assert "temporary problem" not in out
 
 
+def test_untrusted_token_endpoint_names_the_host_and_the_fix(
+    tls_zoom: TlsZoom, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(CALL) == 1
+    out = capsys.readouterr().out
+    assert "TLS verification failed for localhost" in out and "ZOOM_MCP_CA_BUNDLE" in out
+
+
 def test_untrusted_certificate_in_doctor(tls_zoom: TlsZoom, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["doctor"]) == 1
     out = capsys.readouterr().out

@@ -174,7 +174,13 @@ class Executor:
         left. A request that may not be repeated and may have reached Zoom fails ``uncertain``.
         """
         repeatable = may_retry_failure(request.method, context.spec.idempotent)
-        token = await self.auth.token()
+        try:
+            token = await self.auth.token()
+        except ZoomAPIError as exc:
+            # The token endpoint could not be reached: say which host and why, as for any request.
+            if isinstance(exc.__context__, httpx2.TransportError) and exc.status is None:
+                raise self._transport_error(exc.__context__, uncertain=False) from None
+            raise
         retries = 0
         renewed = False
         while True:
