@@ -481,19 +481,18 @@ def cmd_tools(ns: argparse.Namespace) -> int:
 
 
 def _table(rows: Sequence[Sequence[str]], *, indent: str = "", width: int = TABLE_WIDTH) -> list[str]:
-    """Rows in aligned columns; the last column is shortened in the middle to keep lines within ``width``."""
+    """Rows in aligned columns; a row too wide for ``width`` puts its last cell on a line of its own."""
     if not rows:
         return []
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    room = width - len(indent) - sum(widths) - 2 * len(widths)
     lines = []
     for row in rows:
-        last = row[-1]
-        if len(last) > room:
-            keep = max(room - 1, 8)
-            last = last[: keep // 2] + "…" + last[len(last) - (keep - keep // 2) :]
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
-        lines.append((indent + "  ".join([*cells, last])).rstrip())
+        line = (indent + "  ".join([*cells, row[-1]])).rstrip()
+        if len(line) <= width:
+            lines.append(line)
+        else:
+            lines += [(indent + "  ".join(cells)).rstrip(), f"{indent}    {row[-1]}"]
     return lines
 
 
