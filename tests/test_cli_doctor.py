@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import pytest
 
@@ -100,12 +100,13 @@ def test_refused_credentials_fail_and_never_print_the_secret(
 def test_a_token_endpoint_that_echoes_secrets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    secret, refresh = "echoed-client-secret-0123", "echoed-refresh-token-4567"
+    secret, refresh = "echoed+client/secret=0123", "echoed-refresh-token-4567"
     basic = base64.b64encode(f"client:{secret}".encode()).decode()
+    encoded = quote(secret, safe="")
 
     def answer(method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
         form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
-        echo = f"bad grant {form.get('refresh_token')} for Basic {basic} ({secret}, {json.dumps(form)})"
+        echo = f"bad grant {form.get('refresh_token')} for Basic {basic} ({secret}, {encoded}, {json.dumps(form)})"
         return 400, {"reason": echo, "error": "invalid_grant"}
 
     with json_server(answer) as port:
@@ -118,7 +119,7 @@ def test_a_token_endpoint_that_echoes_secrets(
         assert run(["doctor"]) == 1
     out, err = capsys.readouterr()
     assert "bad grant" in out
-    for leaked in (secret, refresh, basic):
+    for leaked in (secret, refresh, basic, encoded):
         assert leaked not in out + err
 
 

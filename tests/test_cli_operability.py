@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx2
 import pytest
 
 from tests.local_servers import PROXY_VARIABLES
@@ -150,3 +151,29 @@ def test_ctrl_c_stops_the_stdio_server_at_once() -> None:
             process.kill()
         _, err = process.communicate(timeout=10)
     assert b"Traceback" not in err, err
+
+
+def test_an_allowed_remote_sandbox_serves_and_warns() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = ["sandbox", "--host", "0.0.0.0", "--allow-remote", "--port", str(port), "--log-level", "warning"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zoom_mcp", *argv], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().decode().startswith(f"sandbox Zoom at http://0.0.0.0:{port}")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = httpx2.get(f"http://127.0.0.1:{port}/_sandbox/faults", timeout=2)
+                break
+            except httpx2.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert answer.status_code == 200
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    assert b"control routes" in err.splitlines()[0]

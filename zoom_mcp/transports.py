@@ -33,6 +33,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from zoom_mcp.config import MAKE_TOKEN
+
 HEALTH_PATH = "/healthz"
 MCP_PATH = "/mcp"
 SSE_PATH = "/sse"
@@ -60,8 +62,9 @@ def check_bind(host: str, http_token: str | None) -> None:
     if not is_loopback(host) and not http_token:
         raise BindRefused(
             f"refusing to listen on {host}: anyone who can reach it could use your Zoom account. "
-            "Set ZOOM_MCP_HTTP_TOKEN to a long random secret (clients then send "
-            "'Authorization: Bearer <token>'), or keep the default --host 127.0.0.1."
+            "Set ZOOM_MCP_HTTP_TOKEN to a long random secret (make one with "
+            f"{MAKE_TOKEN}; clients then send 'Authorization: Bearer <token>'), "
+            "or keep the default --host 127.0.0.1."
         )
 
 
