@@ -171,7 +171,8 @@ def test_timeout(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[
     ("name", "value", "words"),
     [
         ("ZOOM_MCP_CA_BUNDLE", "/nonexistent/ca.pem", "ZOOM_MCP_CA_BUNDLE"),
-        ("HTTPS_PROXY", "ftp://proxy.example:21", "proxy"),
+        ("HTTPS_PROXY", "ftp://someone:proxy-password-0123@proxy.example:21", "proxy"),
+        ("SSL_CERT_FILE", "/nonexistent/ca.pem", "SSL_CERT_FILE"),
     ],
 )
 def test_unusable_network_settings_are_one_line(
@@ -182,3 +183,4 @@ def test_unusable_network_settings_are_one_line(
     assert run(CALL) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err
+    assert "proxy-password-0123" not in err

@@ -131,7 +131,7 @@ class Settings:
         default=None,
         metadata={
             "env": "ZOOM_MCP_CA_BUNDLE",
-            "help": "PEM file or folder of CA certificates to trust (e.g. a corporate TLS proxy's)",
+            "help": "PEM file or folder of extra CA certificates to trust (e.g. a corporate TLS proxy's)",
         },
     )
     # Diagnostics.

@@ -13,17 +13,21 @@ to trust a corporate TLS-inspection CA, for this server only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 import time
 from pathlib import Path
 from socket import gaierror as socket_gaierror
+from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx2
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import Request
 from zoom_mcp.config import SettingError, Settings, split_csv
+from zoom_mcp.redact import SECRETS
 
 USER_AGENT = f"zoom-mcp/{__version__}"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -42,6 +46,8 @@ request_log = logging.getLogger("zoom_mcp.http")
 
 def build_client(settings: Settings, transport: httpx2.AsyncBaseTransport | None = None) -> httpx2.AsyncClient:
     """The client every Zoom request goes through; SettingError for an unusable network setting."""
+    verify = _verify(settings.ca_bundle)
+    _register_proxy_passwords()
     try:
         return httpx2.AsyncClient(
             transport=transport,
@@ -49,26 +55,42 @@ def build_client(settings: Settings, transport: httpx2.AsyncBaseTransport | None
             limits=httpx2.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
-            verify=_verify(settings.ca_bundle),
+            verify=verify,
             # Proxies and SSL_CERT_* from the environment; httpx2 never reads a .netrc.
             trust_env=True,
             event_hooks={"request": [_started], "response": [_log_response]},
         )
     except ImportError as exc:  # a SOCKS proxy without httpx2[socks]
         raise SettingError(f"the proxy in the environment needs an extra package: {exc}") from None
-    except (OSError, ssl.SSLError, ValueError) as exc:
-        raise SettingError(f"proxy or certificate settings cannot be used: {exc}") from None
+    except ValueError:
+        # The message would quote the URL, and a proxy URL can hold a password.
+        raise SettingError(
+            "a proxy variable (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) is not a usable http://, https:// or socks5:// URL"
+        ) from None
+    except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR that cannot be read
+        raise SettingError(f"SSL_CERT_FILE or SSL_CERT_DIR cannot be used: {exc}") from None
+
+
+def _register_proxy_passwords() -> None:
+    """A proxy's password must not show up in a log line or an error either."""
+    for url in getproxies().values():
+        with contextlib.suppress(ValueError):
+            SECRETS.add(urlsplit(url).password)
 
 
 def _verify(ca_bundle: Path | None) -> ssl.SSLContext | bool:
+    """httpx2's own verification, or the system's CAs plus ``ca_bundle`` (a file or a hashed folder)."""
     if ca_bundle is None:
         return True
+    context = ssl.create_default_context()
     try:
         if ca_bundle.is_dir():
-            return ssl.create_default_context(capath=str(ca_bundle))
-        return ssl.create_default_context(cafile=str(ca_bundle))
+            context.load_verify_locations(capath=str(ca_bundle))
+        else:
+            context.load_verify_locations(cafile=str(ca_bundle))
     except (OSError, ssl.SSLError) as exc:
         raise SettingError(f"ZOOM_MCP_CA_BUNDLE={ca_bundle} cannot be read as PEM certificates: {exc}") from None
+    return context
 
 
 async def _started(request: httpx2.Request) -> None:
