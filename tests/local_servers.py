@@ -157,7 +157,12 @@ def connect_proxy() -> Iterator[Proxy]:
                 return
             proxy.tunnels.append(target)
             host, port = target.rsplit(":", 1)
-            with socket.create_connection((host, int(port)), timeout=10) as upstream:
+            try:
+                upstream = socket.create_connection((host, int(port)), timeout=10)
+            except OSError:
+                client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                return
+            with upstream:
                 client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 _pipe(client, upstream)
 

@@ -122,6 +122,17 @@ def test_through_a_forward_proxy(
     assert proxy.tunnels and set(proxy.tunnels) == {f"localhost:{tls_zoom.port}"}
 
 
+def test_a_proxy_that_cannot_reach_the_host(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with connect_proxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        _static_account(monkeypatch, f"https://localhost:{closed_port()}")
+        assert run(CALL) == 1
+    out = capsys.readouterr().out
+    assert "the proxy would not connect to localhost" in out and "HTTPS_PROXY" in out
+
+
 def test_no_proxy_bypasses_the_proxy(
     tls_zoom: TlsZoom, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

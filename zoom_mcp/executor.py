@@ -227,7 +227,8 @@ class Executor:
             return qps_wait(error.headers, datetime.now(UTC), self._rng)
         if error.status is None:
             # A network failure: retried if repeatable, or if the request never left.
-            retry = (repeatable or not error.uncertain) and not getattr(error, "permanent", False)
+            permanent = isinstance(error, ZoomConnectionError) and error.permanent
+            retry = (repeatable or not error.uncertain) and not permanent
         else:
             # 5xx, or a 2xx whose body could not be read (a write then took effect).
             retry = repeatable and (error.status >= 500 or error.status < 300)
