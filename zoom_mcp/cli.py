@@ -134,16 +134,10 @@ LOGGING = Flag(
 FLAGS = (*SERVING, SANDBOX, *SELECTION, LOGGING)
 GROUPS = {"serving": (*SERVING, SANDBOX), "tool selection": SELECTION, "logging": (LOGGING,)}
 
-# What each command does with the serve-level flags; any other is refused by name.
+# The serve-level flags a command uses (``add_command`` records them); any other is refused by name.
 CLIENT_FLAGS = frozenset({"sandbox", "log_level", *(flag.dest for flag in SELECTION)})
-ACCEPTED: dict[str | None, frozenset[str]] = {
-    None: frozenset(flag.dest for flag in FLAGS),
-    "tools": CLIENT_FLAGS,
-    "scopes": CLIENT_FLAGS,
-    "call": CLIENT_FLAGS,
-    "doctor": CLIENT_FLAGS,
-    "sandbox": frozenset({"host", "port", "log_level"}),
-}
+SANDBOX_FLAGS = frozenset({"host", "port", "log_level"})
+ACCEPTED: dict[str | None, frozenset[str]] = {None: frozenset(flag.dest for flag in FLAGS)}
 # Defaults that differ by command.
 COMMAND_DEFAULTS: dict[str | None, dict[str, Any]] = {"sandbox": {"port": 9000}}
 
@@ -222,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--verbose", "-v", action="store_true", help="list every granted scope")
 
-    sandbox = add_command(commands, "sandbox", ACCEPTED["sandbox"], help="serve the sandbox Zoom API on a port")
+    sandbox = add_command(commands, "sandbox", SANDBOX_FLAGS, help="serve the sandbox Zoom API on a port")
     add_sandbox_options(sandbox)
     return parser
 
@@ -582,6 +576,8 @@ def cmd_sandbox(ns: argparse.Namespace) -> int:
     return 0
 
 
+# A new command: ``add_command(commands, name, <serve-level flags it uses>, help=...)`` in
+# ``build_parser``, and its function here.
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_serve,
     "tools": cmd_tools,
