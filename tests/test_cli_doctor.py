@@ -66,6 +66,27 @@ def test_verbose_lists_every_scope(sandbox: Sandbox, capsys: pytest.CaptureFixtu
     assert "email:read:profile" in out and "chat_channel:read" in out
 
 
+def test_missing_scopes_are_summarised_per_toolset(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = Sandbox(scopes="chat_channel:read chat_message:read")
+    with served_sandbox(box) as port:
+        for name, value in box.settings_env(base_url=f"http://127.0.0.1:{port}").items():
+            monkeypatch.setenv(name, value)
+        assert run(["doctor"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "scopes:      2 granted (--verbose lists them)" in lines
+    assert any(line.startswith("  mail_messages: 0/11; add mail:read mail:write") for line in lines)
+    assert not any("(or granular:" in line for line in lines)
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_a_tool_selection_is_counted_as_such(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--toolsets", "chat", "doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "tools:       40/40 registered (of 81, by the tool selection)" in out and "mail:" not in out
+
+
 def test_a_garbage_static_token_fails(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -100,7 +100,7 @@ class Report:
         print(SECRETS.text(textwrap.fill(text, width=100, initial_indent=head, subsequent_indent=" " * LABEL_WIDTH)))
 
     def detail(self, text: str) -> None:
-        print(SECRETS.text(f"  {text}"))
+        print(SECRETS.text(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="      ")))
 
 
 async def run(settings: Settings, sandbox: bool, verbose: bool, connect: Connect) -> int:
@@ -144,9 +144,12 @@ async def _check(report: Report, executor: Executor, settings: Settings, *, sand
                 "email, or calls that name no user ask Zoom for 'me'",
             )
     scopes_note = "" if granted is not None else " (granted scopes unknown: every selected tool is listed)"
-    report.line("tools", f"{len(chosen)}/{len(ALL_TOOLS)} registered{scopes_note}")
-    for line in missing_by_toolset(wanted, chosen):
+    selected = f" (of {len(ALL_TOOLS)}, by the tool selection)" if len(wanted) < len(ALL_TOOLS) else ""
+    report.line("tools", f"{len(chosen)}/{len(wanted)} registered{selected}{scopes_note}")
+    for line in missing_by_toolset(wanted, chosen, granular=verbose):
         report.detail(line)
+    if not verbose and len(chosen) < len(wanted):
+        report.detail("(--verbose adds the granular scopes that would do the same)")
 
 
 def _defaults(settings: Settings) -> list[tuple[str, str]]:
@@ -225,13 +228,13 @@ def plain_words(spec: ToolSpec, error: ZoomAPIError, args: Any, settings: Settin
     mail_off = error.status == 403 or any(words in message for words in MAIL_UNAVAILABLE)
     if spec.name.startswith("mail_") and error.status in (400, 403, 404) and mail_off:
         return (
-            f"Zoom Mail is not available for {settings.default_mailbox} (Zoom says: {error.message}). "
+            f"Zoom Mail is not available for {settings.default_mailbox} (Zoom says: {error.message.rstrip('.')}). "
             f"{MAIL_PREREQUISITES}."
         )
     return zoom_error_text(spec, error, args)
 
 
-def missing_by_toolset(wanted: Sequence[ToolSpec], chosen: Sequence[ToolSpec]) -> list[str]:
+def missing_by_toolset(wanted: Sequence[ToolSpec], chosen: Sequence[ToolSpec], *, granular: bool = False) -> list[str]:
     """Per toolset with unregistered tools: how many register, and the scopes that would add the rest."""
     registered = {spec.name for spec in chosen}
     missing: dict[str, list[ToolSpec]] = {}
@@ -242,6 +245,8 @@ def missing_by_toolset(wanted: Sequence[ToolSpec], chosen: Sequence[ToolSpec]) -
     for toolset, specs in sorted(missing.items()):
         total = sum(1 for s in wanted if s.toolset == toolset)
         classic = " ".join(smallest_cover([s.scopes for s in specs]))
-        granular = " ".join(smallest_cover([s.scopes for s in specs], prefer="granular"))
-        lines.append(f"{toolset}: {total - len(specs)}/{total}; add {classic} (or granular: {granular})")
+        line = f"{toolset}: {total - len(specs)}/{total}; add {classic}"
+        if granular:
+            line += f" (or granular: {' '.join(smallest_cover([s.scopes for s in specs], prefer='granular'))})"
+        lines.append(line)
     return lines
