@@ -17,6 +17,7 @@ import contextlib
 import logging
 import ssl
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from socket import gaierror as socket_gaierror
 from urllib.parse import urlsplit
@@ -187,16 +188,16 @@ CA_FIX = (
 )
 
 
+@dataclass(frozen=True)
 class ConnectionProblem:
     """What a transport failure was, said so a user can act: which host, which kind, the fix."""
 
-    def __init__(self, host: str, kind: str, text: str, fix: str | None = None, *, permanent: bool = False) -> None:
-        self.host = host
-        self.kind = kind
-        self.text = text
-        self.fix = fix
-        # Retrying cannot help (a certificate that is not trusted, a name that does not exist).
-        self.permanent = permanent
+    host: str
+    kind: str  # timeout, proxy, tls, refused, dns, network
+    text: str
+    fix: str | None = None
+    # Retrying cannot help (a certificate that is not trusted).
+    permanent: bool = False
 
     def __str__(self) -> str:
         return f"{self.text}; {self.fix}" if self.fix else self.text
@@ -254,6 +255,5 @@ def describe_transport_error(exc: httpx2.TransportError, timeout: float) -> Conn
             "dns",
             f"{host} could not be found (DNS)",
             "check the host name, the network connection and, behind a proxy, HTTPS_PROXY",
-            permanent=False,
         )
     return ConnectionProblem(host, "network", f"the connection to {host} failed ({type(exc).__name__}: {exc})")
