@@ -98,6 +98,11 @@ def _add_serve(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--no-confirm", action="store_true", help="run destructive tools without asking the user (ZOOM_MCP_CONFIRM=0)"
     )
+    group.add_argument(
+        "--structured-content",
+        action="store_true",
+        help="also send results as structuredContent, for programmatic clients (ZOOM_MCP_STRUCTURED_CONTENT=1)",
+    )
     group.add_argument("--sandbox", action="store_true", help="serve against the built-in sandbox Zoom")
 
 
@@ -156,6 +161,7 @@ def _selection_overrides(ns: argparse.Namespace) -> dict[str, Any]:
         "tools": getattr(ns, "tools", None),
         "exclude_tools": getattr(ns, "exclude_tools", None),
         "confirm_destructive": False if getattr(ns, "no_confirm", False) else None,
+        "structured_content": True if getattr(ns, "structured_content", False) else None,
     }
 
 
@@ -206,6 +212,7 @@ def _flag_settings(settings: Settings) -> dict[str, Any]:
         "tools": settings.tools,
         "exclude_tools": settings.exclude_tools,
         "confirm_destructive": settings.confirm_destructive,
+        "structured_content": settings.structured_content,
     }
 
 
