@@ -589,7 +589,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "chat_user": {"description": "Recipient email or user id", "type": "string"},
-                        "message": {"description": "Message text", "type": "string"}, 'repeat': {'default': False, 'description': 'Send again though an identical send just went out', 'type': 'boolean'}},
+                        "message": {"description": "Message text", "type": "string"},
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
+                        },
+                    },
                     "required": ["chat_user", "message"],
                 },
                 "annotations": {
@@ -661,7 +667,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "items": {"type": "string"},
                             "type": "array",
                             "description": "File ids from chat_upload_file",
-                        }, 'repeat': {'default': False, 'description': 'Send again though an identical send just went out', 'type': 'boolean'}},
+                        },
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
+                        },
+                    },
                     "required": ["message"],
                     "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
@@ -846,7 +858,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "reply_main_message_id": {
                             "type": "string",
                             "description": "Parent message id to reply in its thread",
-                        }, 'repeat': {'default': False, 'description': 'Send again though an identical send just went out', 'type': 'boolean'}},
+                        },
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
+                        },
+                    },
                     "required": ["file_path"],
                     "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
@@ -1320,7 +1338,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "items": {"type": "string"},
                             "type": "array",
                             "description": "Paths in the upload folder",
-                        }, 'repeat': {'default': False, 'description': 'Send again though an identical send just went out', 'type': 'boolean'}},
+                        },
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
+                        },
+                    },
                     "required": ["to"],
                 },
                 "annotations": {
