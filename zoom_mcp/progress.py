@@ -9,13 +9,12 @@ executor wherever it is; ``reporting`` sends it about once a second after the fi
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-
-import anyio
 
 # Quick calls send nothing; a slow one is reported at this pace.
 FIRST_REPORT = 1.0
@@ -53,22 +52,33 @@ def tracking(wait: Wait) -> Iterator[Wait]:
 
 @asynccontextmanager
 async def reporting(report: Report, wait: Wait) -> AsyncIterator[Wait]:
-    """Report ``wait``'s note through ``report`` while the block runs longer than FIRST_REPORT."""
+    """Report ``wait``'s note through ``report`` while the block runs longer than FIRST_REPORT.
+
+    A timer starts the reporting task only for a call that is still running after FIRST_REPORT:
+    a task group per call would cost every quick call tens of microseconds.
+    """
+    loop = asyncio.get_running_loop()
     started = time.monotonic()
+    ticker: asyncio.Task[None] | None = None
 
-    async def tick() -> None:
-        await anyio.sleep(FIRST_REPORT)
-        while True:
-            elapsed = time.monotonic() - started
-            try:
-                await report(round(elapsed, 1), None, f"{wait.note} ({elapsed:.0f} s)")
-            except Exception:  # a client gone away: the call itself still finishes
-                return
-            await anyio.sleep(REPORT_EVERY)
+    def start() -> None:
+        nonlocal ticker
+        ticker = loop.create_task(_tick(report, wait, started))
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(tick)
+    timer = loop.call_later(FIRST_REPORT, start)
+    try:
+        yield wait
+    finally:
+        timer.cancel()
+        if ticker is not None:
+            ticker.cancel()
+
+
+async def _tick(report: Report, wait: Wait, started: float) -> None:
+    while True:
+        elapsed = time.monotonic() - started
         try:
-            yield wait
-        finally:
-            group.cancel_scope.cancel()
+            await report(round(elapsed, 1), None, f"{wait.note} ({elapsed:.0f} s)")
+        except Exception:  # a client gone away: the call itself still finishes
+            return
+        await asyncio.sleep(REPORT_EVERY)
