@@ -30,14 +30,14 @@ from mcp.shared.subscriptions import PromptsListChanged, ToolsListChanged
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
 from zoom_mcp import __version__, confirm, progress
-from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog import ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.registry import Selection, select
 from zoom_mcp.results import ToolResult
 from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.tools import ALL_TOOLS
-from zoom_mcp.write_dedupe import WINDOW, NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
+from zoom_mcp.write_dedupe import NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
 
 if TYPE_CHECKING:
     from zoom_mcp.executor import Executor
@@ -103,24 +103,24 @@ def remembered(result: ToolResult) -> WriteOutcome | None:
     return WriteOutcome(result.text, result.is_error, result.structured)
 
 
-def not_repeated(spec: ToolSpec, arguments: dict[str, Any], first: NotRepeated) -> ToolResult:
+def not_repeated(spec: ToolSpec, args: ToolInput, first: NotRepeated, window: float) -> ToolResult:
     """The first call's outcome for an identical call, saying it was not repeated and how to."""
     ago = "still running when this call came in" if first.waited else f"{_age(first.age)} ago"
-    if spec.input.model_fields.get(REPEAT) is None:
-        how = f"To run it again on purpose, change the arguments (identical calls wait {WINDOW / 60:.0f} min)."
-    elif arguments.get(REPEAT):
+    if REPEAT not in type(args).model_fields:
+        how = f"To run it again on purpose, change the arguments (identical calls wait {window / 60:.0f} min)."
+    elif getattr(args, REPEAT):
         how = "To send yet another copy, change the text."
     else:
         how = "To send a second copy on purpose, call again with repeat: true."
     if first.outcome.is_error:
         check = f" Check with {spec.verify} before trying again." if spec.verify else ""
         head = f"Not repeated: an identical {spec.name} call ({ago}) failed in a way that may have reached Zoom.{check}"
+        structured = None
     else:
         head = f"Not repeated: an identical {spec.name} call ({ago}) already went through; its result follows."
-    structured = {**(first.outcome.structured or {}), "not_repeated": True} if not first.outcome.is_error else None
-    return ToolResult(
-        text=f"{head} {how}\n{first.outcome.text}", structured=structured, is_error=first.outcome.is_error
-    )
+        structured = {**(first.outcome.structured or {}), "not_repeated": True}
+    text = f"{head} {how}\n{first.outcome.text}"
+    return ToolResult(text=text, structured=structured, is_error=first.outcome.is_error)
 
 
 def _age(seconds: float) -> str:
@@ -359,12 +359,12 @@ class ZoomServer(Server[dict[str, Any]]):
                 return text_result(CANNOT_CONFIRM.format(tool=spec.name), is_error=True)
         wait = progress.Wait()
         async with progress.reporting(ctx.session.report_progress, wait):
-            key = self._write_key(spec, arguments)
-            if key is None:
+            write = self._guarded_write(spec, arguments)
+            if write is None:
                 with progress.tracking(wait):
                     result = await self._run(spec, arguments)
             else:
-                result = await self._run_once(ctx, spec, arguments, key, wait)
+                result = await self._run_once(ctx, spec, arguments, write, wait)
         return to_call_result(result, structured=self.settings.structured_content)
 
     async def _run(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolResult:
@@ -375,9 +375,15 @@ class ZoomServer(Server[dict[str, Any]]):
             return ToolResult(INTERNAL_FAILURE.format(tool=spec.name), is_error=True)
 
     async def _run_once(
-        self, ctx: ServerRequestContext[Any], spec: ToolSpec, arguments: dict[str, Any], key: str, wait: progress.Wait
+        self,
+        ctx: ServerRequestContext[Any],
+        spec: ToolSpec,
+        arguments: dict[str, Any],
+        args: ToolInput,
+        wait: progress.Wait,
     ) -> ToolResult:
         """A write that an identical recent call (a client's retry) does not send again."""
+        key = dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True))
 
         async def call() -> ToolResult:
             with progress.tracking(wait):
@@ -390,17 +396,16 @@ class ZoomServer(Server[dict[str, Any]]):
         if isinstance(outcome, Ran):
             return outcome.result  # type: ignore[no-any-return]
         log.info("%s: identical call within %.0f s not repeated", spec.name, self.writes.window)
-        return not_repeated(spec, arguments, outcome)
+        return not_repeated(spec, args, outcome, self.writes.window)
 
-    def _write_key(self, spec: ToolSpec, arguments: dict[str, Any]) -> str | None:
-        """The dedupe key of a non-idempotent write, from its validated (canonical) arguments."""
+    def _guarded_write(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolInput | None:
+        """The validated arguments of a non-idempotent write (its dedupe key is their canonical JSON)."""
         if spec.read_only or spec.idempotent:
             return None
         try:
-            args = spec.input.model_validate(arguments)
+            return spec.input.model_validate(arguments)
         except ValueError:
             return None  # the executor answers with the validation error; nothing is sent
-        return dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True))
 
     def _should_confirm(self, ctx: ServerRequestContext[Any], spec: ToolSpec, arguments: dict[str, Any]) -> bool:
         if not (spec.destructive and self.settings.confirm_destructive):
