@@ -14,10 +14,12 @@ import pytest
 from mcp.shared.exceptions import MCPError
 
 from zoom_mcp.progress import FIRST_REPORT
+from zoom_mcp.tools import ALL_TOOLS
 
 if TYPE_CHECKING:
     from conftest import ClientFactory
 
+    from zoom_mcp.executor import Executor
     from zoom_mcp.sandbox import Sandbox
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
@@ -151,6 +153,19 @@ async def test_tools_without_repeat_say_how_to_run_again(client: ClientFactory, 
         second = await c.call_tool("mail_create_label", args)
     assert not first.is_error and "Not repeated" in text(second)
     assert "change the arguments" in text(second) and "repeat: true" not in text(second)
+
+
+async def test_the_executor_says_whether_a_failed_write_may_have_acted(executor: Executor, sandbox: Sandbox) -> None:
+    spec = next(spec for spec in ALL_TOOLS if spec.name == "chat_send_message")
+    channel = general(sandbox)
+    invalid = await executor.call(spec, {"message": "no recipient"})
+    refused = await executor.call(spec, {"to_channel": "no-such-channel", "message": "x"})
+    assert invalid.is_error and not invalid.may_have_acted
+    assert refused.is_error and not refused.may_have_acted
+    for fault in ("error_500", "bad_json"):  # a 5xx, or a 2xx whose body could not be read
+        sandbox.faults.add(fault, endpoint=SEND)
+        failed = await executor.call(spec, {"to_channel": channel, "message": fault})
+        assert failed.is_error and failed.may_have_acted, fault
 
 
 # Progress -------------------------------------------------------------------------------------------

@@ -394,7 +394,7 @@ class ZoomServer(Server[dict[str, Any]]):
 
         outcome = await self.writes.run(key, call, remembered, spawn=_spawner(ctx), on_wait=on_wait)
         if isinstance(outcome, Ran):
-            return outcome.result  # type: ignore[no-any-return]
+            return outcome.result
         log.info("%s: identical call within %.0f s not repeated", spec.name, self.writes.window)
         return not_repeated(spec, args, outcome, self.writes.window)
 
