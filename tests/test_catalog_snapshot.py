@@ -590,6 +590,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "chat_user": {"description": "Recipient email or user id", "type": "string"},
                         "message": {"description": "Message text", "type": "string"},
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
+                        },
                     },
                     "required": ["chat_user", "message"],
                 },
@@ -662,6 +667,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "items": {"type": "string"},
                             "type": "array",
                             "description": "File ids from chat_upload_file",
+                        },
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
                         },
                     },
                     "required": ["message"],
@@ -848,6 +858,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "reply_main_message_id": {
                             "type": "string",
                             "description": "Parent message id to reply in its thread",
+                        },
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
                         },
                     },
                     "required": ["file_path"],
@@ -1323,6 +1338,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "items": {"type": "string"},
                             "type": "array",
                             "description": "Paths in the upload folder",
+                        },
+                        "repeat": {
+                            "default": False,
+                            "description": "Send again though an identical send just went out",
+                            "type": "boolean",
                         },
                     },
                     "required": ["to"],

@@ -96,7 +96,9 @@ def test_call_against_the_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
     assert "next_page_token" in out
     assert run(["call", "chat_list_channels", '{"page_size": 2}', "--sandbox", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["isError"] is False and result["structuredContent"]
+    assert result["isError"] is False and "next_page_token" in result["content"][0]["text"]
+    # One result form by default: the text, without a structuredContent copy.
+    assert "structuredContent" not in result
 
 
 def test_call_error_result_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,7 +96,8 @@ def confirming() -> Any:
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 @pytest.mark.parametrize("kind", ["http", "sse"])
 async def test_http_transports(kind: str, mode: str, server_factory: ServerFactory) -> None:
-    async with server_factory(Sandbox()) as server:
+    # The exercise reads ids from structuredContent, as a programmatic client would.
+    async with server_factory(Sandbox(), {"ZOOM_MCP_STRUCTURED_CONTENT": "1"}) as server:
         app = transports.sse_app(server) if kind == "sse" else transports.streamable_http_app(server)
         async with serving(app) as url:
             with anyio.fail_after(30):

@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 MODES = ["auto", "legacy"]
 CHAT_READ = "chat_message:read chat_channel:read"
 MAIL_GRANULAR = "email:read:list_msgs email:read:msg email:write:draft"
+# For tests that read ids from the results, as a programmatic client would.
+STRUCTURED = {"ZOOM_MCP_STRUCTURED_CONTENT": "1"}
 
 
 def text(result: types.CallToolResult) -> str:
@@ -68,7 +70,7 @@ async def test_lists_the_whole_catalog(client: ClientFactory, mode: str) -> None
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_write_then_read_back(client: ClientFactory, mode: str) -> None:
-    async with client(mode=mode) as c:
+    async with client(mode=mode, env=STRUCTURED) as c:
         general = await channel_id(c)
         message_id = await send(c, general, f"e2e hello from {mode}")
         listed = await c.call_tool("chat_list_messages", {"to_channel": general})
@@ -79,7 +81,7 @@ async def test_write_then_read_back(client: ClientFactory, mode: str) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_cut_list_resumes_where_it_stopped(client: ClientFactory, mode: str) -> None:
-    async with client(mode=mode, env={"ZOOM_MCP_RESULT_BUDGET": "1500"}) as c:
+    async with client(mode=mode, env={"ZOOM_MCP_RESULT_BUDGET": "1500", **STRUCTURED}) as c:
         engineering = await channel_id(c, "engineering")
         seen: list[str] = []
         token: str | None = None
@@ -112,7 +114,7 @@ async def test_tool_errors_are_results(client: ClientFactory, mode: str) -> None
 @pytest.mark.parametrize("confirm", [True, False])
 async def test_destructive_tool_confirmation(client: ClientFactory, mode: str, confirm: bool) -> None:
     callback = answering(confirm)
-    async with client(mode=mode, elicitation_callback=callback) as c:
+    async with client(mode=mode, env=STRUCTURED, elicitation_callback=callback) as c:
         general = await channel_id(c)
         message_id = await send(c, general, "to be deleted, maybe")
         deleted = await c.call_tool("chat_delete_message", {"message_id": message_id, "to_channel": general})

@@ -42,7 +42,8 @@ async def test_stdio_session(mode: str, tmp_path: Path) -> None:
 
     errlog = tmp_path / "stderr.txt"
     with errlog.open("w") as err, anyio.fail_after(45):
-        transport = stdio_client(server_params(), errlog=err)
+        # The session reads ids from structuredContent, as a programmatic client would.
+        transport = stdio_client(server_params("--structured-content"), errlog=err)
         async with Client(transport, mode=mode, read_timeout_seconds=20, elicitation_callback=confirm) as c:
             assert c.protocol_version == ("2026-07-28" if mode == "auto" else "2025-11-25")
             tools = (await c.list_tools()).tools

@@ -200,12 +200,15 @@ async def test_modern_clients_get_a_subscription_event() -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_call_result_carries_text_structure_and_extra_blocks(mode: str) -> None:
-    async with connect(FakeAuth(None), mode=mode) as (client, _, _):
+@pytest.mark.parametrize("structured", [False, True])
+async def test_call_result_is_the_text_and_extra_blocks(mode: str, structured: bool) -> None:
+    settings = Settings(structured_content=structured)
+    async with connect(FakeAuth(None), mode=mode, settings=settings) as (client, _, _):
         result = await client.call_tool("chat_list_channels", {})
     assert not result.is_error
     assert [block.text for block in result.content] == ["ran chat_list_channels", "extra block"]  # type: ignore[union-attr]
-    assert result.structured_content == {"tool": "chat_list_channels"}
+    # structuredContent only when asked for; the text leads either way.
+    assert result.structured_content == ({"tool": "chat_list_channels"} if structured else None)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -25,6 +25,9 @@ NextPageToken = Annotated[
     Field(description="Token from the previous result to get the next page"),
 ]
 ChatPageSize = page_size(maximum=50, default=10)
+# An identical send within 10 minutes is taken for a retry and not sent again (a client that
+# timed out); this sends the second copy on purpose. Never sent to Zoom.
+Repeat = Annotated[bool, LOCAL, Field(description="Send again though an identical send just went out")]
 
 # --- Team Chat ---------------------------------------------------------------------------------
 
@@ -121,6 +124,7 @@ class ComposeInput(ToolInput):
 
 class SendInput(ComposeInput):
     to: Annotated[list[EmailAddress], LOCAL, Field(min_length=1, description="Recipients")]
+    repeat: Repeat = False
 
     @model_validator(mode="after")
     def _has_content(self) -> SendInput:

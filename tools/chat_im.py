@@ -9,7 +9,7 @@ from pydantic import Field
 from zoom_mcp.catalog import QUERY, Page, ToolInput, ToolSpec
 from zoom_mcp.chat_format import decode_messages
 from zoom_mcp.scopes import needs
-from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, ReportPageSize, UserId, WireDate
+from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, Repeat, ReportPageSize, UserId, WireDate
 
 ChatUser = Annotated[str | None, Field(description="Contact email or user id")]
 
@@ -29,6 +29,7 @@ class SendMessage(ToolInput):
     # Zoom takes the recipient in the query and only the text in the body.
     chat_user: Annotated[str, NonEmpty, QUERY, Field(description="Recipient email or user id")]
     message: Annotated[str, NonEmpty, Field(description="Message text")]
+    repeat: Repeat = False
 
 
 class ListSessions(ToolInput):

@@ -14,6 +14,7 @@ from zoom_mcp.tools._common import (
     ChatPageSize,
     ChatPageToken,
     MessageId,
+    Repeat,
     ToChannel,
     ToContact,
     UserId,
@@ -46,6 +47,7 @@ class SendMessage(ToolInput):
     to_channel: ToChannel = None
     reply_main_message_id: Annotated[str | None, Field(description="Parent message id to reply in its thread")] = None
     file_ids: Annotated[list[str] | None, Field(description="File ids from chat_upload_file")] = None
+    repeat: Repeat = False
 
 
 class ListMessages(ToolInput):
@@ -102,6 +104,7 @@ class SendFile(ToolInput):
     to_contact: ToContact = None
     to_channel: ToChannel = None
     reply_main_message_id: Annotated[str | None, Field(description="Parent message id to reply in its thread")] = None
+    repeat: Repeat = False
 
 
 class UploadFile(ToolInput):

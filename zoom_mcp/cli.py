@@ -109,6 +109,12 @@ SERVING = (
         {"action": "store_true", "help": "run destructive tools without asking the user (ZOOM_MCP_CONFIRM=0)"},
         False,
     ),
+    Flag(
+        "structured_content",
+        ("--structured-content",),
+        {"action": "store_true", "help": "also send structuredContent, for programmatic clients"},
+        False,
+    ),
 )
 SANDBOX = Flag(
     "sandbox",
@@ -135,7 +141,7 @@ FLAGS = (*SERVING, SANDBOX, *SELECTION, LOGGING)
 GROUPS = {"serving": (*SERVING, SANDBOX), "tool selection": SELECTION, "logging": (LOGGING,)}
 
 # The serve-level flags a command uses (``add_command`` records them); any other is refused by name.
-CLIENT_FLAGS = frozenset({"sandbox", "log_level", *(flag.dest for flag in SELECTION)})
+CLIENT_FLAGS = frozenset({"sandbox", "log_level", "structured_content", *(flag.dest for flag in SELECTION)})
 SANDBOX_FLAGS = frozenset({"host", "port", "log_level"})
 ACCEPTED: dict[str | None, frozenset[str]] = {None: frozenset(flag.dest for flag in FLAGS)}
 # Defaults that differ by command.
@@ -251,6 +257,7 @@ def _settings(ns: argparse.Namespace) -> Settings:
         tools=ns.tools,
         exclude_tools=ns.exclude_tools,
         confirm_destructive=False if ns.no_confirm else None,
+        structured_content=True if ns.structured_content else None,
         log_level=ns.log_level,
     )
     _checked_selection(settings)
@@ -328,6 +335,7 @@ def _flag_settings(settings: Settings) -> dict[str, Any]:
         "exclude_tools": settings.exclude_tools,
         "confirm_destructive": settings.confirm_destructive,
         "log_level": settings.log_level,
+        "structured_content": settings.structured_content,
     }
 
 

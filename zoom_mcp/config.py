@@ -95,6 +95,13 @@ class Settings:
         default=20_000,
         metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result", "min": 1_000},
     )
+    structured_content: bool = field(
+        default=False,
+        metadata={
+            "env": "ZOOM_MCP_STRUCTURED_CONTENT",
+            "help": "Also send results as structuredContent (for programmatic clients; the text leads)",
+        },
+    )
     mail_body_chars: int = field(
         default=8_000,
         metadata={"env": "ZOOM_MCP_MAIL_BODY_CHARS", "help": "Email body characters before truncation", "min": 1},

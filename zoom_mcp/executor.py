@@ -20,6 +20,7 @@ import anyio
 import httpx2
 from pydantic import ValidationError
 
+from zoom_mcp import progress
 from zoom_mcp.auth import AuthProvider, auth_from_settings
 from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
@@ -59,6 +60,17 @@ class CallContext:
         self._executor = executor
         # Set once a request that must not be repeated may have left: later failures say so.
         self.sent_unsafe = False
+        # Set once such a request succeeded: the call has changed something at Zoom.
+        self.applied_unsafe = False
+
+    def may_have_acted(self, exc: Exception) -> bool:
+        """Whether a call that failed with ``exc`` may still have changed something at Zoom."""
+        if not self.sent_unsafe:
+            return False
+        refused = (
+            isinstance(exc, ZoomAPIError) and not exc.uncertain and (exc.status is None or 400 <= exc.status < 500)
+        )
+        return self.applied_unsafe or not refused
 
     def default_request(self, args: ToolInput) -> Request:
         """The request the catalog's location rules give for ``args``."""
@@ -119,12 +131,13 @@ class Executor:
         try:
             args = spec.input.model_validate(arguments or {})
         except ValidationError as exc:
-            return _error(SECRETS.text(validation_text(spec, exc)))
+            return replace(_error(SECRETS.text(validation_text(spec, exc))), may_have_acted=False)
         context = CallContext(self, spec)
         try:
             result = await self._run(spec, args, context)
         except Exception as exc:
-            return self._failure(spec, args, context, exc)
+            failure = self._failure(spec, args, context, exc)
+            return replace(failure, may_have_acted=context.may_have_acted(_single(exc)))
         return _redacted(result)
 
     async def _run(self, spec: ToolSpec, args: ToolInput, context: CallContext) -> ToolResult:
@@ -188,8 +201,9 @@ class Executor:
             url = base_url(self.settings, request, self.auth.api_base_url) + request.path
             if not repeatable:
                 context.sent_unsafe = True
+            progress.note("waiting for Zoom")
             try:
-                return await self._attempt(request, url, token, repeatable)
+                answer = await self._attempt(request, url, token, repeatable)
             except ZoomAPIError as error:
                 error.retries = retries
                 if error.code == 124 and not renewed:
@@ -200,7 +214,12 @@ class Executor:
                 if wait is None or retries >= self.settings.max_retries:
                     raise
                 retries += 1
+                reason = f"Zoom answered HTTP {error.status}" if error.status else error.message
+                progress.note(f"{reason}; retrying in {wait:.1f} s")
                 await self._sleep(wait)
+            else:
+                context.applied_unsafe = context.applied_unsafe or not repeatable
+                return answer
 
     async def _attempt(self, request: Request, url: str, token: str, repeatable: bool) -> Any:
         """One round trip: the JSON answer, or ZoomAPIError (``uncertain`` if it may have acted)."""

@@ -29,14 +29,15 @@ from mcp.shared.exceptions import MCPError
 from mcp.shared.subscriptions import PromptsListChanged, ToolsListChanged
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
-from zoom_mcp import __version__, confirm
-from zoom_mcp.catalog import ToolSpec
+from zoom_mcp import __version__, confirm, progress
+from zoom_mcp.catalog import ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.registry import Selection, select
 from zoom_mcp.results import ToolResult
 from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.tools import ALL_TOOLS
+from zoom_mcp.write_dedupe import NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
 
 if TYPE_CHECKING:
     from zoom_mcp.executor import Executor
@@ -70,6 +71,11 @@ SCOPE_PROBE_TIMEOUT = 8.0
 LIST_GRACE = 2.0
 MAX_TRACKED_SESSIONS = 256
 MAX_SCOPES_SHOWN = 12
+# The lifespan's task group that runs writes, so a client giving up does not cut a send short.
+WRITES = "zoom_mcp.writes"
+WAITING_FOR_FIRST = "waiting for the identical call already in flight"
+# The argument that sends a second copy of an identical recent send on purpose.
+REPEAT = "repeat"
 
 
 def to_tool(spec: ToolSpec) -> types.Tool:
@@ -82,9 +88,48 @@ def to_tool(spec: ToolSpec) -> types.Tool:
     )
 
 
-def to_call_result(result: ToolResult) -> types.CallToolResult:
+def to_call_result(result: ToolResult, *, structured: bool = False) -> types.CallToolResult:
+    """The text leads and is the whole result; ``structuredContent`` only when asked for."""
     content: list[Any] = [types.TextContent(type="text", text=result.text), *result.content]
-    return types.CallToolResult(content=content, structured_content=result.structured, is_error=result.is_error)
+    return types.CallToolResult(
+        content=content, structured_content=result.structured if structured else None, is_error=result.is_error
+    )
+
+
+def remembered(result: ToolResult) -> WriteOutcome | None:
+    """What a write's record keeps: nothing for a failure that certainly changed nothing at Zoom."""
+    if result.is_error and not result.may_have_acted:
+        return None
+    return WriteOutcome(result.text, result.is_error, result.structured)
+
+
+def not_repeated(spec: ToolSpec, args: ToolInput, first: NotRepeated, window: float) -> ToolResult:
+    """The first call's outcome for an identical call, saying it was not repeated and how to."""
+    ago = "still running when this call came in" if first.waited else f"{_age(first.age)} ago"
+    if REPEAT not in type(args).model_fields:
+        how = f"To run it again on purpose, change the arguments (identical calls wait {window / 60:.0f} min)."
+    elif getattr(args, REPEAT):
+        how = "To send yet another copy, change the text."
+    else:
+        how = "To send a second copy on purpose, call again with repeat: true."
+    if first.outcome.is_error:
+        check = f" Check with {spec.verify} before trying again." if spec.verify else ""
+        head = f"Not repeated: an identical {spec.name} call ({ago}) failed in a way that may have reached Zoom.{check}"
+        structured = None
+    else:
+        head = f"Not repeated: an identical {spec.name} call ({ago}) already went through; its result follows."
+        structured = {**(first.outcome.structured or {}), "not_repeated": True}
+    text = f"{head} {how}\n{first.outcome.text}"
+    return ToolResult(text=text, structured=structured, is_error=first.outcome.is_error)
+
+
+def _age(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def _spawner(ctx: ServerRequestContext[Any]) -> Spawn | None:
+    writes = ctx.lifespan_context.get(WRITES) if isinstance(ctx.lifespan_context, dict) else None
+    return writes.start_soon if writes is not None else None
 
 
 def text_result(text: str, *, is_error: bool = False) -> types.CallToolResult:
@@ -133,8 +178,11 @@ class ZoomServer(Server[dict[str, Any]]):
         catalog: Sequence[ToolSpec] = ALL_TOOLS,
         prompts: Sequence[PromptTemplate] | None = None,
         scope_probe_timeout: float = SCOPE_PROBE_TIMEOUT,
+        write_guard: WriteGuard | None = None,
     ) -> None:
         self.executor = executor
+        # Remembers non-idempotent writes so a client's retry of one is not sent twice.
+        self.writes = write_guard or WriteGuard()
         self.settings = settings
         self.selection = selection or Selection.from_settings(settings)
         self.catalog = tuple(catalog)
@@ -264,12 +312,14 @@ class ZoomServer(Server[dict[str, Any]]):
         Entered once per process on Streamable HTTP, per connection on stdio and SSE and per
         in-process client; the probe runs once, and again only if it was cut short.
         """
-        async with anyio.create_task_group() as tg:
+        # Writes still running when the connection ends are finished (each is bounded by
+        # ZOOM_MCP_TIMEOUT and the retries), so their records say what really happened.
+        async with anyio.create_task_group() as writes, anyio.create_task_group() as tg:
             if not self._probe_started:
                 self._probe_started = True
                 tg.start_soon(self.probe_scopes)
             try:
-                yield {}
+                yield {WRITES: writes}
             finally:
                 tg.cancel_scope.cancel()
         if not self._scopes_settled.is_set():
@@ -307,12 +357,55 @@ class ZoomServer(Server[dict[str, Any]]):
                 return text_result(CANCELLED)
             if decision is confirm.Decision.CANNOT_ASK:
                 return text_result(CANNOT_CONFIRM.format(tool=spec.name), is_error=True)
+        wait = progress.Wait()
+        async with progress.reporting(ctx.session.report_progress, wait):
+            write = self._guarded_write(spec, arguments)
+            if write is None:
+                with progress.tracking(wait):
+                    result = await self._run(spec, arguments)
+            else:
+                result = await self._run_once(ctx, spec, arguments, write, wait)
+        return to_call_result(result, structured=self.settings.structured_content)
+
+    async def _run(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolResult:
         try:
-            result = await self.executor.call(spec, arguments)
+            return await self.executor.call(spec, arguments)
         except Exception:  # the executor shapes every failure; this is the net under a bug in it
             log.exception("%s failed inside zoom-mcp", spec.name)
-            return text_result(INTERNAL_FAILURE.format(tool=spec.name), is_error=True)
-        return to_call_result(result)
+            return ToolResult(INTERNAL_FAILURE.format(tool=spec.name), is_error=True)
+
+    async def _run_once(
+        self,
+        ctx: ServerRequestContext[Any],
+        spec: ToolSpec,
+        arguments: dict[str, Any],
+        args: ToolInput,
+        wait: progress.Wait,
+    ) -> ToolResult:
+        """A write that an identical recent call (a client's retry) does not send again."""
+        key = dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True))
+
+        async def call() -> ToolResult:
+            with progress.tracking(wait):
+                return await self._run(spec, arguments)
+
+        def on_wait() -> None:
+            wait.note = WAITING_FOR_FIRST
+
+        outcome = await self.writes.run(key, call, remembered, spawn=_spawner(ctx), on_wait=on_wait)
+        if isinstance(outcome, Ran):
+            return outcome.result
+        log.info("%s: identical call within %.0f s not repeated", spec.name, self.writes.window)
+        return not_repeated(spec, args, outcome, self.writes.window)
+
+    def _guarded_write(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolInput | None:
+        """The validated arguments of a non-idempotent write (its dedupe key is their canonical JSON)."""
+        if spec.read_only or spec.idempotent:
+            return None
+        try:
+            return spec.input.model_validate(arguments)
+        except ValueError:
+            return None  # the executor answers with the validation error; nothing is sent
 
     def _should_confirm(self, ctx: ServerRequestContext[Any], spec: ToolSpec, arguments: dict[str, Any]) -> bool:
         if not (spec.destructive and self.settings.confirm_destructive):

@@ -261,7 +261,7 @@ def _compose(data: Any, notes: list[str], nonce: str) -> str:
 def shape_result(data: Any, budget: int) -> ToolResult:
     """A non-list result: compacted, rendered, and cut to the budget with notes."""
     if data is None:
-        return ToolResult(text="Done: Zoom accepted the request (no content returned).", structured={})
+        return ToolResult(text="Done: Zoom accepted the request (no content returned).", structured={"done": True})
     shaped = compact(data)
     nonce = new_nonce()
     notes: list[str] = []

@@ -3,6 +3,10 @@
 Raw = the bodies of the Zoom requests the tool itself made (recorded at the transport), counted
 compact (as Zoom sends it) and pretty-printed. For the inbox, the tool reads list + per-message
 metadata; a second baseline adds what an agent would fetch to read the mails (format=full GETs).
+
+Wire size = the whole ``CallToolResult`` as JSON, as it travels to the client (what a client that
+forwards the JSON or its repr pays): the default form (the text alone) next to the same call with
+``ZOOM_MCP_STRUCTURED_CONTENT=1`` (text plus ``structuredContent``, the form before it was opt-in).
 """
 
 from __future__ import annotations
@@ -41,12 +45,15 @@ async def _members(s: Stack) -> dict[str, Any]:
     return {"channel_id": await tasks.big_channel_id(s), "page_size": 50}
 
 
+INBOX = Case("20-message inbox listing", "mail_list_messages", _inbox)
+HISTORY = Case("50-message channel history", "chat_list_messages", _history)
 CASES = [
-    Case("20-message inbox listing", "mail_list_messages", _inbox),
+    INBOX,
     Case("long HTML email read", "mail_get_message", _long_mail),
-    Case("50-message channel history", "chat_list_messages", _history),
+    HISTORY,
     Case("channel member list", "chat_list_channel_members", _members),
 ]
+WIRE_CASES = [INBOX, HISTORY]
 
 
 def leaf_values(obj: Any) -> list[str]:
@@ -119,14 +126,55 @@ async def _case(s: Stack, case: Case) -> list[Figure]:
     return figures
 
 
+async def _wire(case: Case, structured: bool) -> Outcome:
+    # A fresh sandbox per form: the same seed, so both forms carry the same data.
+    async with stack(structured_content=True if structured else None) as s:
+        tasks.require_tools(s, case.tool)
+        outcome = await s.call(case.tool, await case.args(s))
+    if outcome.is_error:
+        raise RuntimeError(f"{case.tool} failed: {outcome.text[:200]}")
+    return outcome
+
+
+async def _wire_case(case: Case) -> Figure:
+    served, both = await _wire(case, structured=False), await _wire(case, structured=True)
+    size, both_size = len(served.wire.encode()), len(both.wire.encode())
+    return Figure(
+        SECTION,
+        f"  wire size: {case.label}",
+        tokens(served.wire),
+        "tok",
+        baseline=tokens(both.wire),
+        baseline_label="with structuredContent (ZOOM_MCP_STRUCTURED_CONTENT=1)",
+        ratio=ratio(size, both_size),
+        note=f"{size:,} bytes vs {both_size:,} bytes; structuredContent sent: {served.structured is not None}",
+        extra={
+            "wire_bytes": size,
+            "wire_bytes_structured": both_size,
+            "structured_sent": served.structured is not None,
+        },
+    )
+
+
+async def _guarded(label: str, figures: list[Figure], make: Callable[[], Awaitable[list[Figure]]]) -> None:
+    try:
+        figures += await make()
+    except Unavailable as exc:
+        figures.append(Figure(SECTION, label, None, note=f"n/a ({exc})"))
+    except Exception as exc:  # one broken tool must not hide the other cases
+        figures.append(Figure(SECTION, label, None, note=f"n/a (error: {type(exc).__name__}: {exc})"))
+
+
 async def run(quick: bool) -> list[Figure]:
     figures: list[Figure] = []
-    async with stack() as s:
+    # With structuredContent on: the text is measured either way, and the values floor needs the data.
+    async with stack(structured_content=True) as s:
         for case in CASES:
-            try:
-                figures += await _case(s, case)
-            except Unavailable as exc:
-                figures.append(Figure(SECTION, case.label, None, note=f"n/a ({exc})"))
-            except Exception as exc:  # one broken tool must not hide the other cases
-                figures.append(Figure(SECTION, case.label, None, note=f"n/a (error: {type(exc).__name__}: {exc})"))
+            await _guarded(case.label, figures, lambda case=case: _case(s, case))  # type: ignore[misc]
+    for case in WIRE_CASES:
+
+        async def wire(case: Case = case) -> list[Figure]:
+            return [await _wire_case(case)]
+
+        await _guarded(f"wire size: {case.label}", figures, wire)
     return figures

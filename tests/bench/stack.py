@@ -93,6 +93,7 @@ class Outcome:
     is_error: bool
     exchanges: list[Exchange]  # recorded at the transport, with bodies
     logged: list[tuple[str, str, int]]  # the sandbox's own request log for the call (method, path, status)
+    wire: str = ""  # the whole CallToolResult as JSON, as it travels to the client
 
 
 @dataclass
@@ -112,7 +113,8 @@ class Stack:
         result = await self.client.call_tool(tool, args)
         text = "\n".join(getattr(block, "text", "") for block in result.content)
         log = [r for r in self.sandbox.requests[logged:] if TOKEN_PATH not in r[1]]
-        return Outcome(text, result.structured_content, bool(result.is_error), self.recorder.api_since(mark), log)
+        wire = json.dumps(result.model_dump(mode="json", by_alias=True, exclude_none=True), separators=(",", ":"))
+        return Outcome(text, result.structured_content, bool(result.is_error), self.recorder.api_since(mark), log, wire)
 
     async def raw(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Any:
         """A direct Zoom request, as an agent without this server would make it."""
@@ -139,6 +141,7 @@ async def stack(
     read_only: bool = False,
     rate_limits: bool = False,
     record: bool = True,
+    **settings_overrides: Any,
 ) -> AsyncIterator[Stack]:
     executor_cls = attr("zoom_mcp.executor", "Executor")
     server_cls = attr("zoom_mcp.server", "ZoomServer")
@@ -146,7 +149,7 @@ async def stack(
 
     httpx2 = module("httpx2")
     sandbox = new_sandbox(scopes=scopes, rate_limits=rate_limits)
-    settings = settings_for(sandbox, read_only=read_only or None)
+    settings = settings_for(sandbox, read_only=read_only or None, **settings_overrides)
     recorder = Recorder()
     async with AsyncExitStack() as stack_:
         executor = await stack_.enter_async_context(
