@@ -213,7 +213,8 @@ TOOLS = [
         description="Mark a message read or unread.",
         endpoint="PATCH /chat/users/{userId}/messages/{messageId}/status",
         input=MarkMessageRead,
-        scopes=_write("team_chat:update:message_status"),
+        # The hook reads the message for its timestamp when none is given: that needs a read scope too.
+        scopes=_write("team_chat:update:message_status") & _read("team_chat:read:user_message"),
         encode=encode_mark_read,
         toolset="chat_messages",
         rate="medium",
@@ -262,7 +263,8 @@ TOOLS = [
         description="List your recent direct chats and channels, most recently active first.",
         endpoint="GET /chat/users/{userId}/sessions",
         input=ListSessions,
-        scopes=_read("team_chat:read:list_user_sessions"),
+        # Unlike the message reads, Zoom's session list is not granted by chat_message:write.
+        scopes=needs("chat_message:read", granular="team_chat:read:list_user_sessions"),
         page=Page(items="sessions"),
         toolset="chat_messages",
         rate="medium",
