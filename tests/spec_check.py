@@ -59,7 +59,13 @@ class Recorder(httpx2.AsyncBaseTransport):
         path, _, query = raw.partition("?")
         self.exchanges.append(
             Exchange(
-                request.method, path, query, request.headers.get("content-type", ""), sent, response.status_code, content
+                request.method,
+                path,
+                query,
+                request.headers.get("content-type", ""),
+                sent,
+                response.status_code,
+                content,
             )
         )
         return httpx2.Response(response.status_code, headers=response.headers, content=content, request=request)

@@ -257,10 +257,13 @@ def message_json(
         "id": message.id,
         "message": message.text,
         "sender": sender.email if sender else "",
-        "sender_member_id": sender.member_id if sender else "",
+        "send_member_id": sender.member_id if sender else "",
         "sender_display_name": sender.display_name if sender else "",
         "date_time": iso(message.timestamp_ms),
         "timestamp": message.timestamp_ms,
+        "message_type": message_type(
+            message.text, [state.chat.files[f] for f in message.files if f in state.chat.files]
+        ),
     }
     if message.reply_main_message_id:
         parent = state.chat.messages.get(message.reply_main_message_id)
@@ -277,11 +280,34 @@ def message_json(
         out["at_items"] = message.at_items
     if message.rich_text:
         out["rich_text"] = message.rich_text
-    if status or detail:
+    if status:  # only a listing with include_deleted_and_edited_message says (the get answer has no status)
         out["status"] = message.status
     if detail and message.channel_id:
         out["message_url"] = CHANNEL_URL.format(message.channel_id) + f"&message_id={message.id}"
     return out
+
+
+# File kinds Zoom's ``message_type`` names; anything else with a file is "others".
+_FILE_TYPES = {
+    "jpg": "jpg_image_file",
+    "jpeg": "jpg_image_file",
+    "png": "png_image_file",
+    "gif": "gif_file",
+    "mp3": "audio_file",
+    "m4a": "audio_file",
+    "wav": "audio_file",
+    "mp4": "video_file",
+    "mov": "video_file",
+}
+
+
+def message_type(text: str, files: list[ChatFile]) -> str:
+    if not files:
+        return "plain_text_message"
+    if text:
+        return "file_and_text"
+    extension = files[0].name.rsplit(".", 1)[-1].lower() if "." in files[0].name else ""
+    return _FILE_TYPES.get(extension, "others")
 
 
 def reaction_json(state: SandboxState, emoji: str, senders: list[str], detail: bool) -> dict[str, Any]:

@@ -64,8 +64,6 @@ async def get_contact(call: Call) -> Reply:
     if user.id not in {u.id for u in known}:
         raise contact_not_found(ref)
     out = _contact_json(call.state, user, flag(call.query, "query_presence_status"))
-    out["job_title"] = "Engineer" if user.account_id == call.state.account_id else ""
-    out["location"] = "Seattle" if user.account_id == call.state.account_id else ""
     return Reply(out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from zoom_mcp.sandbox.chat_common import (
@@ -26,6 +27,8 @@ from zoom_mcp.sandbox.routing import Call, Reply, SandboxError
 from zoom_mcp.sandbox.state import ChatMessage
 
 route = Registry()
+# The spec's reaction notation: code points in UTF-32 form, a sequence separated by spaces.
+EMOJI_CODE = re.compile(r"U\+[0-9A-F]{4,6}( U\+[0-9A-F]{4,6})*")
 MESSAGES = "/chat/users/{userId}/messages"
 MESSAGE = MESSAGES + "/{messageId}"
 
@@ -191,6 +194,8 @@ async def react(call: Call) -> Reply:
         raise validation("action", "Must be add or remove.")
     if not isinstance(emoji, str) or not emoji:
         raise validation("emoji", "This field is required.")
+    if not EMOJI_CODE.fullmatch(emoji):
+        raise validation("emoji", "Invalid emoji: give its unicode value in UTF-32 format, e.g. U+1F600.")
     senders = message.reactions.setdefault(emoji, [])
     if action == "add" and user.id not in senders:
         senders.append(user.id)

@@ -78,7 +78,8 @@ _REPLIES = [
     "Done, see the updated ticket.",
     "+1, agree with this approach.",
 ]
-_REACTIONS = ["👍", "🎉", "😂", "👀", "✅", "❤️"]
+# Zoom names reactions by code point in UTF-32 notation ("U+1F44D"); ❤️ is a two-code-point sequence.
+_REACTIONS = ["U+1F44D", "U+1F389", "U+1F602", "U+1F440", "U+2705", "U+2764 U+FE0F"]
 
 
 def seed_chat(seed: int, clock: Clock, account_id: str) -> SandboxState:
