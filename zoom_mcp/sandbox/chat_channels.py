@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from zoom_mcp.sandbox.chat_common import (
+    PAGING,
     Registry,
     body_of,
     channel_json,
@@ -92,7 +93,7 @@ def _added(users: list[User], now_ms: int) -> dict[str, Any]:
 # ---- user level: the user's channels
 
 
-@route("GET /chat/users/{userId}/channels")
+@route("GET /chat/users/{userId}/channels", query=PAGING)
 async def list_channels(call: Call) -> Reply:
     user = path_user(call)
     channels = [c for c in call.state.chat.channels.values() if user.id in c.members]
@@ -133,7 +134,7 @@ async def create_channel(call: Call) -> Reply:
     return Reply(channel_json(channel, settings=False), status=201)
 
 
-@route("GET /chat/channels")
+@route("GET /chat/channels", query=PAGING)
 async def list_public_channels(call: Call) -> Reply:
     channels = [c for c in call.state.chat.channels.values() if c.type in (3, 5)]
     chunk, token, size = page(call, channels, maximum=20)
@@ -228,7 +229,7 @@ def _remove(state: SandboxState, channel: Channel, actor: User, refs: list[str])
     return Reply(None, status=204)
 
 
-@route("GET /chat/channels/{channelId}/members")
+@route("GET /chat/channels/{channelId}/members", query=PAGING)
 async def list_members(call: Call) -> Reply:
     return _members(call, member_channel(call.state, call.path_params["channelId"], call.user))
 
@@ -239,7 +240,7 @@ async def invite_members(call: Call) -> Reply:
     return _invite(call, channel, call.user, call.state.invite_limit)
 
 
-@route("DELETE /chat/channels/{channelId}/members")
+@route("DELETE /chat/channels/{channelId}/members", query=("member_ids", "user_ids"))
 async def remove_members(call: Call) -> Reply:
     channel = member_channel(call.state, call.path_params["channelId"], call.user)
     refs = csv(call.query.get("member_ids")) + csv(call.query.get("user_ids"))
@@ -304,7 +305,7 @@ async def admin_delete_channel(call: Call) -> Reply:
     return _delete(call.state, channel, user)
 
 
-@route("DELETE /chat/users/{userId}/channels")
+@route("DELETE /chat/users/{userId}/channels", query=("channel_ids",))
 async def admin_delete_channels(call: Call) -> Reply:
     user = path_user(call)
     ids = csv(call.query.get("channel_ids"))
@@ -316,7 +317,7 @@ async def admin_delete_channels(call: Call) -> Reply:
     return Reply(None, status=204)
 
 
-@route("GET /chat/users/{userId}/channels/{channelId}/members")
+@route("GET /chat/users/{userId}/channels/{channelId}/members", query=PAGING)
 async def admin_list_members(call: Call) -> Reply:
     channel, _ = _owned(call)
     return _members(call, channel)
@@ -334,7 +335,7 @@ async def admin_remove_member(call: Call) -> Reply:
     return _remove(call.state, channel, user, [call.path_params["identifier"]])
 
 
-@route("GET /chat/users/{userId}/channels/{channelId}/admins")
+@route("GET /chat/users/{userId}/channels/{channelId}/admins", query=PAGING)
 async def list_admins(call: Call) -> Reply:
     channel, _ = _owned(call)
     ids = [uid for uid, role in channel.members.items() if role in ("owner", "admin")]
@@ -364,7 +365,7 @@ async def promote_admins(call: Call) -> Reply:
     return Reply(_added(promoted, call.state.clock.now_ms()), status=201)
 
 
-@route("DELETE /chat/users/{userId}/channels/{channelId}/admins")
+@route("DELETE /chat/users/{userId}/channels/{channelId}/admins", query=("admin_ids", "user_ids"))
 async def demote_admins(call: Call) -> Reply:
     channel, user = _owned(call)
     if channel.members.get(user.id) != "owner":

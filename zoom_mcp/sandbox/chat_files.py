@@ -16,7 +16,7 @@ from zoom_mcp.sandbox.chat_common import (
     validation,
 )
 from zoom_mcp.sandbox.routing import Call, Reply, SandboxError, User
-from zoom_mcp.sandbox.state import ChatFile, SandboxState
+from zoom_mcp.sandbox.state import ChatFile, SandboxState, dm_key
 
 route = Registry()
 
@@ -45,10 +45,13 @@ def _form(call: Call) -> Any:
     return call.form
 
 
-@route("POST /chat/users/{userId}/files")
+@route("POST /chat/users/{userId}/files", query=("postToPersonalChat",))
 async def upload_file(call: Call) -> Reply:
     user = path_user(call)
     chat_file = await _store(call, _form(call).get("file"), user)
+    # Zoom's default (postToPersonalChat=true) also posts the file to the user's personal chat.
+    if call.query.get("postToPersonalChat", "true").lower() != "false":
+        post(call.state, user, dm_key(user.id, user.id), "", files=[chat_file.id])
     return Reply({"id": chat_file.id}, status=201)
 
 
