@@ -978,11 +978,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "from_date": {"description": "Start date, within 6 months", "format": "date", "type": "string"},
                         "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
-                        "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
+                        "page_size": {"description": "Items per page", "maximum": 100, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
                     },
-                    "required": ["from_date", "to_date", "session_id"],
+                    "required": ['session_id', "from_date", "to_date"],
                 },
                 "annotations": {
                     "readOnlyHint": True,

@@ -219,7 +219,7 @@ CASES: dict[str, tuple[Args | None, ...]] = {
         lambda s: {"channel_id": s.channel("engineering"), "member": s.member_id(CHIOMA)},
     ),
     "chat_remove_channel_members": (
-        lambda s: {"channel_id": s.channel("general"), "ids": [s.user_id(BRUNO)]},
+        lambda s: {"channel_id": s.channel("general"), "ids": [s.user_id(DMITRI)]},
         lambda s: {
             "channel_id": s.channel("engineering"),
             "ids": [s.member_id(CHIOMA), s.member_id(DMITRI)],

@@ -165,7 +165,7 @@ async def report_messages(call: Call) -> Reply:
     key = _by_session(call.state, call.path_params["sessionId"], _all_conversations(call.state))
     items = _in_range(call.state, key, start, end)
     normal = [m for m in items if m.status != "Deleted"]
-    chunk, token, size = page(call, normal, default=30, maximum=300, sort_key=lambda m: m.sort_key, descending=True)
+    chunk, token, size = page(call, normal, default=30, maximum=100, sort_key=lambda m: m.sort_key, descending=True)
     body: dict[str, Any] = {
         "from": first.isoformat(),
         "to": last.isoformat(),
