@@ -278,13 +278,20 @@ def _check_parts(name: str, schema: dict[str, Any], exchange: Exchange, allowed:
             fail(f"{name}: required multipart part {required!r} missing")
 
 
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content) if content else None
+    except ValueError:
+        return None
+
+
 def check_response(op: Operation, exchange: Exchange, allowed: Allowances, tally: Tally) -> None:
     name = op.operation_id
     fail = tally.failures.append
     status = exchange.status
     if status >= 400:
         # Zoom's error body; the documents declare error statuses without a schema.
-        body = json.loads(exchange.response) if exchange.response else None
+        body = _json(exchange.response)
         if not (isinstance(body, dict) and isinstance(body.get("code"), int) and isinstance(body.get("message"), str)):
             fail(f"{name}: error {status} without Zoom's {{code, message}} body: {exchange.response[:200]!r}")
         return
@@ -297,7 +304,10 @@ def check_response(op: Operation, exchange: Exchange, allowed: Allowances, tally
             fail(f"{name}: {status} answer has a body the spec does not declare")
         tally.responses += 1
         return
-    body = json.loads(exchange.response)
+    body = _json(exchange.response)
+    if body is None:
+        fail(f"{name}: {status} answer is not JSON: {exchange.response[:200]!r}")
+        return
     for error in schema_errors(schema, body):
         fail(f"{name}: answer {status} {error}")
     for extra in undeclared(schema, body):

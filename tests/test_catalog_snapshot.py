@@ -982,7 +982,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
                     },
-                    "required": ['session_id', "from_date", "to_date"],
+                    "required": ["session_id", "from_date", "to_date"],
                 },
                 "annotations": {
                     "readOnlyHint": True,

@@ -86,7 +86,8 @@ async def test_a_missing_follow_up_scope_is_named(tmp_path: Path) -> None:
         seed = Seed(sandbox.state)
         args = {"message_id": seed.message("general", mine=False), "to_channel": seed.channel("general")}
         result = await executor.call(BY_NAME["chat_mark_message_read"], args)
-        assert result.is_error and "team_chat:read:user_message" in result.text
+        assert result.is_error and "needs a message read scope" in result.text
+        assert "team_chat:read:user_message" in result.text and "pass timestamp" in result.text
         # With the timestamp given there is no lookup, and the status scope is enough.
         result = await executor.call(BY_NAME["chat_mark_message_read"], {**args, "timestamp": 1})
         assert not result.is_error, result.text

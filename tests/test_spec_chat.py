@@ -17,7 +17,7 @@ import httpx2
 import pytest
 
 from tests.conftest import sandbox_settings
-from tests.spec_check import Recorder, SpecRouter, Tally, check_request, check_response
+from tests.spec_check import Exchange, Recorder, SpecRouter, Tally, check_request, check_response
 from tests.zoom_spec import find_operation
 from zoom_mcp.executor import Executor
 from zoom_mcp.sandbox import Sandbox
@@ -341,3 +341,65 @@ def test_scopes_are_the_operations_scopes(name: str, zoom_specs: dict[str, Any])
     op = find_operation({"chat": zoom_specs["chat"]}, spec.method, spec.path)
     assert op is not None, f"{spec.endpoint} is not in the spec"
     assert set(spec.scopes.alternatives) == op.scopes
+
+
+# ---- the checker itself: each kind of mismatch is caught
+
+
+def exchange(method: str, path: str, **fields: Any) -> Exchange:
+    defaults: dict[str, Any] = {"query": "", "content_type": "", "body": b"", "status": 204, "response": b""}
+    return Exchange(method, "/v2" + path, **{**defaults, **fields})
+
+
+def failures_for(router: SpecRouter, item: Exchange) -> list[str]:
+    op = router.find(item.method, item.path)
+    assert op is not None
+    tally = Tally()
+    check_request(op, item, ALLOWED, tally)
+    check_response(op, item, ALLOWED, tally)
+    return tally.failures
+
+
+@pytest.mark.parametrize(
+    ("item", "says"),
+    [
+        (exchange("GET", "/chat/users/me/messages", query="to_channel=c&pageSize=5"), "query pageSize is not in"),
+        (exchange("GET", "/chat/users/me/messages", query="to_channel=c&page_size=x"), "page_size='x'"),
+        (exchange("GET", "/chat/users/me/messages", query="to_channel=a&to_channel=b"), "more than once"),
+        (exchange("GET", "/report/chat/sessions", query="from=2026-11-01"), "required query to missing"),
+        (
+            exchange("POST", "/chat/users/me/messages", content_type="application/json", body=b'{"text": "hi"}'),
+            "body field /text is not in the spec",
+        ),
+        (
+            exchange("PATCH", "/chat/channels/c", content_type="application/json", body=b'{"type": 4}'),
+            "body type: 4 is not one of",
+        ),
+        (
+            exchange("GET", "/chat/users/me/messages/m", status=200, response=b'{"sender_member_id": "x"}'),
+            "answer field /sender_member_id",
+        ),
+        (exchange("GET", "/chat/users/me/contacts/c", status=200, response=b'{"email": 5}'), "5 is not of type"),
+        (exchange("DELETE", "/chat/channels/c", status=200, response=b""), "answered 200"),
+        (exchange("DELETE", "/chat/channels/c", status=404, response=b"oops"), "without Zoom's {code, message}"),
+        (
+            exchange(
+                "POST",
+                "/chat/users/me/messages/files",
+                content_type="multipart/form-data; boundary=b",
+                body=b'--b\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nx\r\n--b--\r\n',
+                status=201,
+                response=b'{"id": "1"}',
+            ),
+            "part 'file' is not in the spec",
+        ),
+    ],
+)
+def test_the_checker_catches(item: Exchange, says: str, router: SpecRouter) -> None:
+    found = failures_for(router, item)
+    assert any(says in failure for failure in found), found
+
+
+def test_literal_paths_win_over_templates(router: SpecRouter) -> None:
+    op = router.find("POST", "/chat/channels/c1/members/me")
+    assert op is not None and op.operation_id == "joinChannel"

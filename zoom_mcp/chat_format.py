@@ -15,12 +15,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from zoom_mcp.catalog import Request
-from zoom_mcp.errors import ToolUsageError
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 
 if TYPE_CHECKING:
     from zoom_mcp.catalog import ToolInput, ToolSpec
     from zoom_mcp.executor import CallContext
 
+# Zoom's codes for a token without the endpoint's scope.
+MISSING_SCOPE = frozenset({4700, 4711})
 # Fields the executor handles itself (paging) or that only echo the query back.
 _BOOKKEEPING = frozenset({"next_page_token", "page_size", "date", "from", "to"})
 
@@ -191,7 +193,18 @@ async def encode_mark_read(spec: ToolSpec, args: ToolInput, ctx: CallContext) ->
     body = dict(request.json or {})
     if body.get("timestamp") is None:
         chat = {key: body[key] for key in ("to_channel", "to_contact") if body.get(key)}
-        message = await ctx.send(Request(method="GET", path=request.path.removesuffix("/status"), query=chat))
+        lookup = Request(method="GET", path=request.path.removesuffix("/status"), query=chat)
+        try:
+            message = await ctx.send(lookup)
+        except ZoomAPIError as exc:
+            if exc.code not in MISSING_SCOPE:
+                raise
+            # Registered on unknown scopes, or granted only the status scope: say what the lookup needs.
+            lookup_scopes = spec.scopes.parts[-1]
+            raise ToolUsageError(
+                f"{spec.name}: looking up the message's timestamp needs a message read scope"
+                f" ({lookup_scopes.classic[0]} or {lookup_scopes.granular[0]}); add one, or pass timestamp."
+            ) from exc
         timestamp = _first(message or {}, "timestamp", "message_timestamp")
         if timestamp is None:
             raise ToolUsageError(f"{spec.name}: Zoom did not report the message's timestamp; pass timestamp.")
