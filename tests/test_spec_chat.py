@@ -335,12 +335,28 @@ async def test_requests_and_answers_follow_the_spec(name: str, tmp_path: Path, r
     print(f"spec-checked {name}: {len(tally.operations)} ops, {tally.requests} requests, {tally.responses} answers")
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_scopes_are_the_operations_scopes(name: str, zoom_specs: dict[str, Any]) -> None:
+# Follow-up calls a tool's hooks make, in the order of its requirement's parts after its own.
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    # The message is read for its epoch-ms timestamp when the model gives none.
+    "chat_mark_message_read": ("GET /chat/users/{userId}/messages/{messageId}",),
+}
+
+
+def scope_rows() -> list[tuple[str, str]]:
+    return [(name, BY_NAME[name].endpoint) for name in CHECKED] + [
+        (name, endpoint) for name, endpoints in FOLLOW_UPS.items() for endpoint in endpoints
+    ]
+
+
+@pytest.mark.parametrize(("name", "endpoint"), scope_rows())
+def test_scopes_are_the_operations_scopes(name: str, endpoint: str, zoom_specs: dict[str, Any]) -> None:
     spec = BY_NAME[name]
-    op = find_operation({"chat": zoom_specs["chat"]}, spec.method, spec.path)
-    assert op is not None, f"{spec.endpoint} is not in the spec"
-    assert set(spec.scopes.alternatives) == op.scopes
+    method, path = endpoint.split(" ", 1)
+    op = find_operation({"chat": zoom_specs["chat"]}, method, path)
+    assert op is not None, f"{endpoint} is not in the spec"
+    part = ([spec.endpoint, *FOLLOW_UPS.get(name, ())]).index(endpoint)
+    assert len(spec.scopes.parts) == 1 + len(FOLLOW_UPS.get(name, ()))
+    assert set(spec.scopes.parts[part].alternatives) == op.scopes
 
 
 # ---- the checker itself: each kind of mismatch is caught
