@@ -11,10 +11,10 @@ import pytest
 from tests.conftest import sandbox_executor, sandbox_settings
 from tests.test_spec_chat import BRUNO, CASES, CHECKED, CHIOMA, Seed
 from zoom_mcp.chat_format import emoji_char, emoji_code
+from zoom_mcp.cli import run
 from zoom_mcp.executor import Executor
 from zoom_mcp.registry import select
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.tools import BY_NAME
 
 pytestmark = pytest.mark.anyio
@@ -97,9 +97,13 @@ TOOLSETS = sorted({spec.toolset for spec in CHAT} - {"chat_im"})
 
 
 @pytest.mark.parametrize("toolset", TOOLSETS)
-async def test_the_granular_cover_of_a_toolset_runs_every_tool(toolset: str, tmp_path: Path) -> None:
+async def test_the_granular_cover_of_a_toolset_runs_every_tool(
+    toolset: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What `zoom-mcp scopes --toolsets X --granular` prints last: the smallest set for the toolset.
+    assert run(["scopes", "--toolsets", toolset, "--granular"]) == 0
+    cover = capsys.readouterr().out.strip().splitlines()[-1].split()
     specs = [spec for spec in CHAT if spec.toolset == toolset]
-    cover = smallest_cover([spec.scopes for spec in specs], prefer="granular")
     sandbox = Sandbox(scopes=" ".join(cover))
     (tmp_path / "notes.txt").write_text("notes\n")
     settings = sandbox_settings(sandbox, {"ZOOM_MCP_UPLOAD_DIR": str(tmp_path)})
