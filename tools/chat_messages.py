@@ -64,7 +64,11 @@ class SendMessage(ToolInput):
 
 
 def at_items(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
-    """Zoom's mention objects: where each ``@name`` is in ``text`` (inclusive end), in order."""
+    """Zoom's mention objects: where each ``@name`` is in ``text``, in order.
+
+    Positions are character indexes with an inclusive end, as in the reference's example
+    ("@Shrijana How are you?": 0 to 8).
+    """
     items: list[dict[str, Any]] = []
     cursor = 0
     for mention in mentions:
@@ -85,13 +89,14 @@ def at_items(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
 
 
 def encode_send_message(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    if not isinstance(args, SendMessage):
+        raise TypeError(f"expected SendMessage, got {type(args).__name__}")
     request = ctx.default_request(args)
-    mentions = getattr(args, "mentions", None)
-    if not mentions:
+    if not args.mentions:
         return request
-    if getattr(args, "to_channel", None) is None:
+    if args.to_channel is None:
         raise ToolUsageError("chat_send_message: @mentions work in channels only; drop mentions for a direct message.")
-    return replace(request, json={**(request.json or {}), "at_items": at_items(args.message, mentions)})  # type: ignore[attr-defined]
+    return replace(request, json={**(request.json or {}), "at_items": at_items(args.message, args.mentions)})
 
 
 class ListMessages(ToolInput):

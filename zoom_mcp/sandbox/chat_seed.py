@@ -143,7 +143,7 @@ class _Seeder:
         self.chat.external_contacts[bruno.id] = [sam.id]
 
         self.history(engineering, count=150, span_hours=96)
-        self.write(
+        announcements = self.write(
             general,
             [
                 (avery, "Welcome to #general! Quarterly all-hands is on Dec 3."),
@@ -151,12 +151,14 @@ class _Seeder:
                 (emi, CJK_TEXT),
                 (chioma, EMOJI_TEXT),
                 (dmitri, "Parking garage B is closed next week for repairs."),
-                (bruno, "Office wifi password rotated, check the IT page."),
+                (bruno, "@Avery Chen office wifi password rotated, check the IT page."),
                 (farah, "שלום לכולם — mixed RTL/LTR: version 2.4 ships Monday"),
                 (avery, "Reminder: submit expenses by the 25th."),
             ],
             span_hours=30,
         )
+        # A mention, as Zoom stores it: the "@Avery Chen" span (inclusive end) and who it names.
+        announcements[5].at_items = [{"at_type": 1, "at_contact": avery.email, "start_position": 0, "end_position": 10}]
         self.write(
             random_channel,
             [
