@@ -62,6 +62,8 @@ async def send_file(call: Call) -> Reply:
     uploads = form.getlist("files")
     if not uploads:
         raise validation("files", "This field is required.")
+    if len(uploads) > 1:  # the reference's maxItems
+        raise validation("files", "Only one file can be sent per message.")
     params = {key: form.get(key) for key in ("to_channel", "to_contact") if isinstance(form.get(key), str)}
     key, _, _ = conversation(call, user, params)
     reply_to = form.get("reply_main_message_id")

@@ -45,6 +45,7 @@ LIST_QUERY = (
 THREAD_QUERY = (*CHAT, "from", "to", "limit", "sort", "need_main_message", "need_attachment", "need_emoji")
 THREAD_QUERY += ("need_rich_text", "need_at_items")
 MESSAGE_LENGTH = 1024
+MAX_FILES = 6
 # A scheduled message must be due more than 30 minutes from now and within 180 days.
 SCHEDULE_MIN_MS = 30 * 60_000
 SCHEDULE_MAX_MS = 180 * 86_400_000
@@ -202,6 +203,8 @@ def _file_ids(call: Call, value: Any) -> list[str]:
         return []
     if not isinstance(value, list):
         raise validation("file_ids", "Must be an array of file ids.")
+    if len(value) > MAX_FILES:
+        raise validation("file_ids", f"A message can carry at most {MAX_FILES} files.")
     for file_id in value:
         if file_id not in call.state.chat.files:
             raise SandboxError(404, 404, f"File does not exist: {file_id}.")
