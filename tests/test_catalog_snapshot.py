@@ -69,7 +69,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "Channel owner id or email; default: you"},
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "name": {"type": "string", "description": "New name", "maxLength": 128},
+                        "name": {"type": "string", "description": "New name", "maxLength": 256},
                         "type": {
                             "enum": [1, 2, 3, 5],
                             "type": "integer",
@@ -113,7 +113,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "Channel owner id or email; default: you"},
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
+                        "page_size": {"description": "Items per page", "maximum": 100, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
                     "required": ["channel_id"],
@@ -128,7 +128,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "chat_admin_invite_channel_members",
                 "title": "Invite channel members (admin)",
-                "description": "Account admin: add up to 5 people to any user's channel.",
+                "description": "Add up to 20 people to a user's channel (any user's, for an account admin).",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
@@ -137,7 +137,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "members": {
                             "description": "Member emails",
                             "items": {"type": "string"},
-                            "maxItems": 5,
+                            "maxItems": 20,
                             "minItems": 1,
                             "type": "array",
                         },
@@ -195,7 +195,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "chat_admin_add_channel_admins",
                 "title": "Add channel admins (admin)",
-                "description": "Account admin: make up to 5 channel members admins of the channel.",
+                "description": "Account admin: make up to 10 channel members admins of the channel.",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
@@ -204,7 +204,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "admins": {
                             "description": "Member emails to make admins",
                             "items": {"type": "string"},
-                            "maxItems": 5,
+                            "maxItems": 10,
                             "minItems": 1,
                             "type": "array",
                         },
@@ -230,6 +230,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "user_ids": {
                             "description": "Admins' user ids",
                             "items": {"type": "string"},
+                            "maxItems": 10,
                             "minItems": 1,
                             "type": "array",
                         },
@@ -250,7 +251,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
+                        "page_size": {"description": "Items per page", "maximum": 20, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
                 },
@@ -269,7 +270,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
+                        "page_size": {
+                            "description": "Items per page",
+                            "maximum": 1000,
+                            "minimum": 1,
+                            "type": "integer",
+                        },
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
                 },
@@ -283,12 +289,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "chat_create_channel",
                 "title": "Create channel",
-                "description": "Create a channel, optionally with up to 5 first members from your contacts.",
+                "description": "Create a channel, optionally with up to 20 first members from your contacts.",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "name": {"description": "Channel name", "maxLength": 128, "type": "string"},
+                        "name": {"description": "Channel name", "maxLength": 256, "type": "string"},
                         "type": {
                             "default": 1,
                             "description": "1 private, 2 private same account, 3 public, 4 group chat",
@@ -298,7 +304,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "members": {
                             "description": "Member emails",
                             "items": {"type": "string"},
-                            "maxItems": 5,
+                            "maxItems": 20,
                             "minItems": 1,
                             "type": "array",
                         },
@@ -336,7 +342,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "name": {"type": "string", "description": "New name", "maxLength": 128},
+                        "name": {"type": "string", "description": "New name", "maxLength": 256},
                         "type": {
                             "enum": [1, 2, 3, 5],
                             "type": "integer",
@@ -376,7 +382,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
+                        "page_size": {"description": "Items per page", "maximum": 100, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
                     "required": ["channel_id"],
@@ -475,6 +481,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "ids": {
                             "description": "Ids of the members to remove",
                             "items": {"type": "string"},
+                            "maxItems": 20,
                             "minItems": 1,
                             "type": "array",
                         },
@@ -656,7 +663,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "message": {"description": "Message text", "minLength": 1, "type": "string"},
+                        "message": {"description": "Message text", "maxLength": 1024, "minLength": 1, "type": "string"},
                         "to_contact": {"type": "string", "description": "Contact email or id"},
                         "to_channel": {"type": "string", "description": "Channel id"},
                         "reply_main_message_id": {
@@ -665,8 +672,34 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         },
                         "file_ids": {
                             "items": {"type": "string"},
+                            "maxItems": 6,
                             "type": "array",
                             "description": "File ids from chat_upload_file",
+                        },
+                        "mentions": {
+                            "items": {
+                                "additionalProperties": False,
+                                "properties": {
+                                    "name": {
+                                        "description": "Text after @ in message, e.g. Bruno Alvarez; all for @all",
+                                        "minLength": 1,
+                                        "type": "string",
+                                    },
+                                    "contact": {
+                                        "type": "string",
+                                        "description": "Their email or member id; not for all",
+                                    },
+                                },
+                                "required": ["name"],
+                                "type": "object",
+                            },
+                            "type": "array",
+                            "description": "Channel @mentions written in message",
+                        },
+                        "scheduled_time": {
+                            "format": "date-time",
+                            "type": "string",
+                            "description": "Send later: 30 min to 180 days ahead",
                         },
                         "repeat": {
                             "default": False,
@@ -687,7 +720,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "chat_list_messages",
                 "title": "List chat messages",
-                "description": "Read a direct chat or channel, newest first (today unless from_time is given).",
+                "description": "Read a direct chat or channel, or search all chats, newest first (today unless from_time).",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
@@ -696,11 +729,19 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "to_channel": {"type": "string", "description": "Channel id"},
                         "from_time": {"format": "date-time", "type": "string", "description": "Start; default today"},
                         "to_time": {"format": "date-time", "type": "string", "description": "End; default now"},
-                        "search_key": {"type": "string", "description": "Only messages containing this text"},
+                        "search_key": {
+                            "maxLength": 256,
+                            "minLength": 1,
+                            "type": "string",
+                            "description": "Only messages containing this text; without a chat: all",
+                        },
+                        "include_deleted_and_edited_message": {
+                            "type": "boolean",
+                            "description": "Include edited and deleted",
+                        },
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -795,7 +836,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "enum": ["add", "remove"],
                             "type": "string",
                         },
-                        "emoji": {"description": "Emoji character", "minLength": 1, "type": "string"},
+                        "emoji": {"description": "Emoji, e.g. 👍 or U+1F44D", "type": "string"},
                     },
                     "required": ["message_id", "emoji"],
                     "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
@@ -878,7 +919,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "chat_upload_file",
                 "title": "Upload chat file",
-                "description": "Upload a file from the upload folder; returns a file id for chat_send_message file_ids.",
+                "description": "Upload a file from the upload folder, unposted; returns a file id for chat_send_message file_ids.",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
@@ -952,11 +993,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "from_date": {"description": "Start date, within 6 months", "format": "date", "type": "string"},
                         "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
-                        "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
+                        "page_size": {"description": "Items per page", "maximum": 100, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
                     },
-                    "required": ["from_date", "to_date", "session_id"],
+                    "required": ["session_id", "from_date", "to_date"],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -1915,6 +1956,15 @@ async def test_user_level_chat_scopes(client: ClientFactory, full_catalog: dict[
     assert all(tools[name] == full_catalog[name] for name in tools)
     assert sorted(tools) == snapshot(
         [
+            "chat_admin_add_channel_admins",
+            "chat_admin_delete_channel",
+            "chat_admin_get_channel",
+            "chat_admin_invite_channel_members",
+            "chat_admin_list_channel_admins",
+            "chat_admin_list_channel_members",
+            "chat_admin_remove_channel_admins",
+            "chat_admin_remove_channel_member",
+            "chat_admin_update_channel",
             "chat_create_channel",
             "chat_delete_channel",
             "chat_delete_message",

@@ -70,7 +70,7 @@ def test_message_row_keeps_what_a_reader_needs() -> None:
         "text": "Ship it?",
         "reply_to": "PARENT-1",
         "files": [{"id": "F1", "name": "plan.pdf", "size": 2048}],
-        "reactions": "👍×3 🎉×1",
+        "reactions": "👍×3, 🎉×1",
         "edited": True,
     }
 

@@ -1,7 +1,8 @@
-"""Account-level channel administration: any user's channels, members and channel admins.
+"""Channel administration by owner: any user's channels, members and channel admins.
 
-These need the ``:admin`` scopes (an account admin's app), so a user-level token never sees
-them; the user-level forms of the same operations are in chat_channels.
+Zoom grants most of these to user-level scopes too (then on the caller's own channels); a
+few (admins, single member removal) have only ``:admin`` granular scopes. The user-level forms
+of the same operations are in chat_channels.
 """
 
 from __future__ import annotations
@@ -10,17 +11,31 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec
+from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
 from zoom_mcp.chat_format import decode_channels, decode_members
 from zoom_mcp.scopes import needs
-from zoom_mcp.tools._common import ChannelId, ChatPageSize, ChatPageToken, MemberEmails, NonEmpty
-from zoom_mcp.tools.chat_channels import MemberRef, UpdateType, encode_csv_query, encode_email_objects
+from zoom_mcp.tools._common import ChannelId, ChatPageToken
+from zoom_mcp.tools.chat_channels import (
+    ManyEmails,
+    MemberRef,
+    MembersPageSize,
+    NewName,
+    UpdateType,
+    channel_read,
+    channel_write,
+    encode_csv_query,
+    encode_email_objects,
+)
 
 # The userId of these paths is the channel's owner (or an admin acting for them).
 OwnerId = Annotated[
     str | None,
     Field(serialization_alias="userId", description="Channel owner id or email; default: you"),
 ]
+
+AdminsPageSize = page_size(maximum=50, default=10)
+# Zoom serves at most 20 of the account's public channels a page.
+PublicPageSize = page_size(maximum=20, default=10)
 
 
 class OwnedChannel(ToolInput):
@@ -29,17 +44,22 @@ class OwnedChannel(ToolInput):
 
 
 class UpdateChannel(OwnedChannel):
-    name: Annotated[str | None, NonEmpty, Field(max_length=128, description="New name")] = None
+    name: NewName = None
     type: UpdateType = None
 
 
-class ListOwnedChannelPage(OwnedChannel):
-    page_size: ChatPageSize = 10
+class ListMembersPage(OwnedChannel):
+    page_size: MembersPageSize = 10
+    next_page_token: ChatPageToken = None
+
+
+class ListAdminsPage(OwnedChannel):
+    page_size: AdminsPageSize = 10
     next_page_token: ChatPageToken = None
 
 
 class InviteMembers(OwnedChannel):
-    members: MemberEmails
+    members: ManyEmails
 
 
 class RemoveMember(OwnedChannel):
@@ -47,15 +67,15 @@ class RemoveMember(OwnedChannel):
 
 
 class PromoteAdmins(OwnedChannel):
-    admins: Annotated[MemberEmails, Field(description="Member emails to make admins")]
+    admins: Annotated[list[str], Field(min_length=1, max_length=10, description="Member emails to make admins")]
 
 
 class DemoteAdmins(OwnedChannel):
-    user_ids: Annotated[list[str], Field(min_length=1, description="Admins' user ids")]
+    user_ids: Annotated[list[str], Field(min_length=1, max_length=10, description="Admins' user ids")]
 
 
 class ListPublicChannels(ToolInput):
-    page_size: ChatPageSize = 10
+    page_size: PublicPageSize = 10
     next_page_token: ChatPageToken = None
 
 
@@ -66,7 +86,7 @@ TOOLS = [
         description="Account admin: get any user's channel.",
         endpoint="GET /chat/users/{userId}/channels/{channelId}",
         input=OwnedChannel,
-        scopes=needs("chat_channel:read:admin", granular="team_chat:read:user_channel:admin"),
+        scopes=channel_read("team_chat:read:user_channel"),
         toolset="chat_admin",
         rate="medium",
         read_only=True,
@@ -80,7 +100,7 @@ TOOLS = [
         description="Account admin: rename any user's channel or change its type.",
         endpoint="PATCH /chat/users/{userId}/channels/{channelId}",
         input=UpdateChannel,
-        scopes=needs("chat_channel:write:admin", granular="team_chat:update:user_channel:admin"),
+        scopes=channel_write("team_chat:update:user_channel"),
         toolset="chat_admin",
         rate="medium",
         read_only=False,
@@ -94,7 +114,7 @@ TOOLS = [
         description="Account admin: delete any user's channel with all its messages. Permanent.",
         endpoint="DELETE /chat/users/{userId}/channels/{channelId}",
         input=OwnedChannel,
-        scopes=needs("chat_channel:write:admin", granular="team_chat:delete:user_channel:admin"),
+        scopes=channel_write("team_chat:delete:user_channel"),
         confirm="Delete channel {channel_id} and all its messages permanently",
         toolset="chat_admin",
         rate="medium",
@@ -108,8 +128,8 @@ TOOLS = [
         title="List channel members (admin)",
         description="Account admin: list the members of any user's channel.",
         endpoint="GET /chat/users/{userId}/channels/{channelId}/members",
-        input=ListOwnedChannelPage,
-        scopes=needs("chat_channel:read:admin", granular="team_chat:read:list_members:admin"),
+        input=ListMembersPage,
+        scopes=channel_read("team_chat:read:list_members"),
         page=Page(items="members"),
         decode=decode_members,
         toolset="chat_admin",
@@ -122,10 +142,10 @@ TOOLS = [
     ToolSpec(
         name="chat_admin_invite_channel_members",
         title="Invite channel members (admin)",
-        description="Account admin: add up to 5 people to any user's channel.",
+        description="Add up to 20 people to a user's channel (any user's, for an account admin).",
         endpoint="POST /chat/users/{userId}/channels/{channelId}/members",
         input=InviteMembers,
-        scopes=needs("chat_channel:write:admin", granular="team_chat:write:members:admin"),
+        scopes=channel_write("team_chat:write:members"),
         encode=encode_email_objects,
         verify="chat_admin_list_channel_members for the same channel",
         toolset="chat_admin",
@@ -141,7 +161,7 @@ TOOLS = [
         description="Account admin: remove one member from any user's channel.",
         endpoint="DELETE /chat/users/{userId}/channels/{channelId}/members/{identifier}",
         input=RemoveMember,
-        scopes=needs("chat_channel:write:admin", granular="team_chat:delete:member:admin"),
+        scopes=channel_write("team_chat:delete:member:admin"),
         confirm="Remove {member} from channel {channel_id}",
         toolset="chat_admin",
         rate="medium",
@@ -155,8 +175,8 @@ TOOLS = [
         title="List channel admins (admin)",
         description="Account admin: list the owner and admins of any user's channel.",
         endpoint="GET /chat/users/{userId}/channels/{channelId}/admins",
-        input=ListOwnedChannelPage,
-        scopes=needs("chat_channel:read:admin", granular="team_chat:read:list_administrators:admin"),
+        input=ListAdminsPage,
+        scopes=needs("chat_channel:read", granular="team_chat:read:list_administrators:admin"),
         page=Page(items="admins"),
         toolset="chat_admin",
         rate="medium",
@@ -168,10 +188,10 @@ TOOLS = [
     ToolSpec(
         name="chat_admin_add_channel_admins",
         title="Add channel admins (admin)",
-        description="Account admin: make up to 5 channel members admins of the channel.",
+        description="Account admin: make up to 10 channel members admins of the channel.",
         endpoint="POST /chat/users/{userId}/channels/{channelId}/admins",
         input=PromoteAdmins,
-        scopes=needs("chat_channel:write:admin", granular="team_chat:write:administrator:admin"),
+        scopes=channel_write("team_chat:write:administrator:admin"),
         encode=encode_email_objects,
         toolset="chat_admin",
         rate="medium",
@@ -186,7 +206,7 @@ TOOLS = [
         description="Account admin: demote channel admins to plain members.",
         endpoint="DELETE /chat/users/{userId}/channels/{channelId}/admins",
         input=DemoteAdmins,
-        scopes=needs("chat_channel:write:admin", granular="team_chat:delete:batch_administrators:admin"),
+        scopes=channel_write("team_chat:delete:batch_administrators:admin"),
         encode=encode_csv_query,
         confirm="Demote admins {user_ids} of channel {channel_id} to members",
         toolset="chat_admin",
@@ -202,7 +222,9 @@ TOOLS = [
         description="Account admin: list every public channel in the account.",
         endpoint="GET /chat/channels",
         input=ListPublicChannels,
-        scopes=needs("chat_channel:read:admin", granular="team_chat:read:list_channels:admin"),
+        scopes=needs(
+            "chat_channel:read:admin", "chat_channel:write:admin", granular="team_chat:read:list_channels:admin"
+        ),
         page=Page(items="channels"),
         decode=decode_channels,
         toolset="chat_admin",

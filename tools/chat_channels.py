@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec, page_size
 from zoom_mcp.chat_format import decode_channels, decode_members
 from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChannelId,
-    ChatPageSize,
     ChatPageToken,
-    MemberEmails,
     NonEmpty,
     UserId,
 )
@@ -40,7 +38,15 @@ def encode_csv_query(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Reque
     return replace(request, query=query)
 
 
-ChannelName = Annotated[str, NonEmpty, Field(max_length=128, description="Channel name")]
+# Limits from Zoom's API reference: names up to 256 characters; 5 members per user-level invite,
+# 20 per create and account-level invite; 20 ids per batch removal.
+NAME_LENGTH = 256
+ChannelName = Annotated[str, NonEmpty, Field(max_length=NAME_LENGTH, description="Channel name")]
+NewName = Annotated[str | None, NonEmpty, Field(max_length=NAME_LENGTH, description="New name")]
+InviteEmails = Annotated[list[str], Field(min_length=1, max_length=5, description="Member emails")]
+ManyEmails = Annotated[list[str], Field(min_length=1, max_length=20, description="Member emails")]
+ChannelsPageSize = page_size(maximum=1000, default=10)
+MembersPageSize = page_size(maximum=100, default=10)
 MemberRef = Annotated[
     str, NonEmpty, Field(serialization_alias="identifier", description="Member email, user id or member id")
 ]
@@ -57,7 +63,7 @@ UpdateType = Annotated[
 
 class ListChannels(ToolInput):
     user_id: UserId = None
-    page_size: ChatPageSize = 10
+    page_size: ChannelsPageSize = 10
     next_page_token: ChatPageToken = None
 
 
@@ -65,7 +71,7 @@ class CreateChannel(ToolInput):
     user_id: UserId = None
     name: ChannelName
     type: CreateType = 1
-    members: Annotated[MemberEmails | None, Field(description="Member emails")] = None
+    members: ManyEmails | None = None
 
 
 class ChannelRef(ToolInput):
@@ -74,19 +80,19 @@ class ChannelRef(ToolInput):
 
 class UpdateChannel(ToolInput):
     channel_id: ChannelId
-    name: Annotated[str | None, NonEmpty, Field(max_length=128, description="New name")] = None
+    name: NewName = None
     type: UpdateType = None
 
 
 class ListMembers(ToolInput):
     channel_id: ChannelId
-    page_size: ChatPageSize = 10
+    page_size: MembersPageSize = 10
     next_page_token: ChatPageToken = None
 
 
 class InviteMembers(ToolInput):
     channel_id: ChannelId
-    members: MemberEmails
+    members: InviteEmails
 
 
 class RemoveMember(ToolInput):
@@ -96,7 +102,7 @@ class RemoveMember(ToolInput):
 
 class RemoveMembers(ToolInput):
     channel_id: ChannelId
-    ids: Annotated[list[str], LOCAL, Field(min_length=1, description="Ids of the members to remove")]
+    ids: Annotated[list[str], LOCAL, Field(min_length=1, max_length=20, description="Ids of the members to remove")]
     id_kind: Annotated[Literal["user", "member"], LOCAL, Field(description="User ids or member ids")] = "user"
 
 
@@ -110,11 +116,12 @@ def encode_remove_members(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> 
     return replace(request, query={**request.query, key: ",".join(args.ids)})
 
 
-def _read(granular: str) -> ScopeRequirement:
-    return needs("chat_channel:read", granular=granular)
+def channel_read(granular: str) -> ScopeRequirement:
+    # Zoom's channel reads also accept the write scope (and the :admin forms of all three).
+    return needs("chat_channel:read", "chat_channel:write", granular=granular)
 
 
-def _write(granular: str) -> ScopeRequirement:
+def channel_write(granular: str) -> ScopeRequirement:
     return needs("chat_channel:write", granular=granular)
 
 
@@ -125,7 +132,7 @@ TOOLS = [
         description="List the channels you belong to.",
         endpoint="GET /chat/users/{userId}/channels",
         input=ListChannels,
-        scopes=_read("team_chat:read:list_user_channels"),
+        scopes=channel_read("team_chat:read:list_user_channels"),
         page=Page(items="channels"),
         decode=decode_channels,
         toolset="chat_channels",
@@ -138,10 +145,10 @@ TOOLS = [
     ToolSpec(
         name="chat_create_channel",
         title="Create channel",
-        description="Create a channel, optionally with up to 5 first members from your contacts.",
+        description="Create a channel, optionally with up to 20 first members from your contacts.",
         endpoint="POST /chat/users/{userId}/channels",
         input=CreateChannel,
-        scopes=_write("team_chat:write:user_channel"),
+        scopes=channel_write("team_chat:write:user_channel"),
         encode=encode_email_objects,
         verify="chat_list_channels",
         toolset="chat_channels",
@@ -157,7 +164,7 @@ TOOLS = [
         description="Get a channel's name, type, link and settings.",
         endpoint="GET /chat/channels/{channelId}",
         input=ChannelRef,
-        scopes=_read("team_chat:read:channel"),
+        scopes=channel_read("team_chat:read:channel"),
         toolset="chat_channels",
         rate="medium",
         read_only=True,
@@ -171,7 +178,7 @@ TOOLS = [
         description="Rename a channel or change its type; owner or channel admin only.",
         endpoint="PATCH /chat/channels/{channelId}",
         input=UpdateChannel,
-        scopes=_write("team_chat:update:channel"),
+        scopes=channel_write("team_chat:update:channel"),
         toolset="chat_channels",
         rate="medium",
         read_only=False,
@@ -185,7 +192,7 @@ TOOLS = [
         description="Delete a channel you own with all its messages. Permanent.",
         endpoint="DELETE /chat/channels/{channelId}",
         input=ChannelRef,
-        scopes=_write("team_chat:delete:channel"),
+        scopes=channel_write("team_chat:delete:channel"),
         confirm="Delete channel {channel_id} and all its messages permanently",
         toolset="chat_channels",
         rate="medium",
@@ -200,7 +207,7 @@ TOOLS = [
         description="List a channel's members with their roles.",
         endpoint="GET /chat/channels/{channelId}/members",
         input=ListMembers,
-        scopes=_read("team_chat:read:list_members"),
+        scopes=channel_read("team_chat:read:list_members"),
         page=Page(items="members"),
         decode=decode_members,
         toolset="chat_channels",
@@ -216,7 +223,7 @@ TOOLS = [
         description="Add up to 5 of your contacts to a channel.",
         endpoint="POST /chat/channels/{channelId}/members",
         input=InviteMembers,
-        scopes=_write("team_chat:write:members"),
+        scopes=channel_write("team_chat:write:members"),
         encode=encode_email_objects,
         verify="chat_list_channel_members for the same channel",
         toolset="chat_channels",
@@ -232,7 +239,8 @@ TOOLS = [
         description="Join a public channel.",
         endpoint="POST /chat/channels/{channelId}/members/me",
         input=ChannelRef,
-        scopes=_write("team_chat:write:member"),
+        # Joining has no :admin granular scope, though the classic :admin scope grants it.
+        scopes=needs("chat_channel:write", "chat_channel:write:admin", granular="team_chat:write:member", admin=False),
         toolset="chat_channels",
         rate="medium",
         read_only=False,
@@ -246,7 +254,7 @@ TOOLS = [
         description="Leave a channel; a private one needs a new invite to rejoin.",
         endpoint="DELETE /chat/channels/{channelId}/members/me",
         input=ChannelRef,
-        scopes=_write("team_chat:delete:member"),
+        scopes=channel_write("team_chat:delete:member"),
         confirm="Leave channel {channel_id}",
         toolset="chat_channels",
         rate="medium",
@@ -261,7 +269,7 @@ TOOLS = [
         description="Remove one member from a channel you own or administer.",
         endpoint="DELETE /chat/channels/{channelId}/members/{identifier}",
         input=RemoveMember,
-        scopes=_write("team_chat:delete:member"),
+        scopes=channel_write("team_chat:delete:member"),
         confirm="Remove {member} from channel {channel_id}",
         toolset="chat_channels",
         rate="medium",
@@ -276,7 +284,7 @@ TOOLS = [
         description="Remove several members from a channel in one call.",
         endpoint="DELETE /chat/channels/{channelId}/members",
         input=RemoveMembers,
-        scopes=_write("team_chat:delete:batch_members"),
+        scopes=channel_write("team_chat:delete:batch_members"),
         encode=encode_remove_members,
         confirm="Remove {ids} from channel {channel_id}",
         toolset="chat_channels",

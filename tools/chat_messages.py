@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import decode_message, decode_messages, encode_mark_read
+from zoom_mcp.chat_format import decode_message, decode_messages, emoji_code, encode_mark_read
+from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChatPageSize,
@@ -36,31 +37,91 @@ def _write(granular: str) -> ScopeRequirement:
 
 
 UploadPath = Annotated[str, LOCAL, Field(min_length=1, description="File path inside the upload folder")]
+# Zoom's limits: 1024 characters a message, 6 files.
+MESSAGE_LENGTH = 1024
+MessageText = Annotated[str, Field(min_length=1, max_length=MESSAGE_LENGTH, description="Message text")]
+FileIds = Annotated[list[str] | None, Field(max_length=6, description="File ids from chat_upload_file")]
+ALL = "all"
+
+
+class Mention(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, description="Text after @ in message, e.g. Bruno Alvarez; all for @all")]
+    contact: Annotated[str | None, Field(description="Their email or member id; not for all")] = None
 
 
 class SendMessage(ToolInput):
     one_of = (("to_contact", "to_channel"),)
 
     user_id: UserId = None
-    message: Annotated[str, Field(min_length=1, description="Message text")]
+    message: MessageText
     to_contact: ToContact = None
     to_channel: ToChannel = None
     reply_main_message_id: Annotated[str | None, Field(description="Parent message id to reply in its thread")] = None
-    file_ids: Annotated[list[str] | None, Field(description="File ids from chat_upload_file")] = None
+    file_ids: FileIds = None
+    mentions: Annotated[list[Mention] | None, LOCAL, Field(description="Channel @mentions written in message")] = None
+    scheduled_time: Annotated[WireTime | None, Field(description="Send later: 30 min to 180 days ahead")] = None
     repeat: Repeat = False
 
 
-class ListMessages(ToolInput):
-    one_of = (("to_contact", "to_channel"),)
+def at_items(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
+    """Zoom's mention objects: where each ``@name`` is in ``text``, in order.
 
+    Positions are character indexes with an inclusive end, as in the reference's example
+    ("@Shrijana How are you?": 0 to 8).
+    """
+    items: list[dict[str, Any]] = []
+    cursor = 0
+    for mention in mentions:
+        written = "@" + mention.name
+        start = text.find(written, cursor)
+        if start < 0:
+            raise ToolUsageError(f"chat_send_message: the message has no '{written}' for that mention.")
+        cursor = start + len(written)
+        item: dict[str, Any] = {"start_position": start, "end_position": cursor - 1}
+        if mention.name.lower() == ALL and mention.contact is None:
+            item["at_type"] = 2
+        elif mention.contact is None:
+            raise ToolUsageError(f"chat_send_message: give the contact (email or member id) of '{written}'.")
+        else:
+            item.update(at_type=1, at_contact=mention.contact)
+        items.append(item)
+    return items
+
+
+def encode_send_message(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    if not isinstance(args, SendMessage):
+        raise TypeError(f"expected SendMessage, got {type(args).__name__}")
+    request = ctx.default_request(args)
+    if not args.mentions:
+        return request
+    if args.to_channel is None:
+        raise ToolUsageError("chat_send_message: @mentions work in channels only; drop mentions for a direct message.")
+    return replace(request, json={**(request.json or {}), "at_items": at_items(args.message, args.mentions)})
+
+
+class ListMessages(ToolInput):
     user_id: UserId = None
     to_contact: ToContact = None
     to_channel: ToChannel = None
     from_time: Annotated[WireTime | None, Field(serialization_alias="from", description="Start; default today")] = None
     to_time: Annotated[WireTime | None, Field(serialization_alias="to", description="End; default now")] = None
-    search_key: Annotated[str | None, Field(description="Only messages containing this text")] = None
+    search_key: Annotated[
+        str | None,
+        Field(min_length=1, max_length=256, description="Only messages containing this text; without a chat: all"),
+    ] = None
+    include_deleted_and_edited_message: Annotated[bool | None, Field(description="Include edited and deleted")] = None
     page_size: ChatPageSize = 10
     next_page_token: ChatPageToken = None
+
+    @model_validator(mode="after")
+    def _one_chat_unless_searching(self) -> ListMessages:
+        # Zoom searches every chat when a search names none; otherwise it reads exactly one chat.
+        given = (self.to_contact is not None) + (self.to_channel is not None)
+        if given > 1 or (given == 0 and self.search_key is None):
+            raise ValueError("give exactly one of to_contact or to_channel (or search_key alone to search all chats)")
+        return self
 
 
 def encode_list_messages(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
@@ -88,7 +149,8 @@ class EditMessage(MessageRef):
 
 class ReactToMessage(MessageRef):
     action: Annotated[Literal["add", "remove"], Field(description="Add or remove")] = "add"
-    emoji: Annotated[str, Field(min_length=1, description="Emoji character")]
+    # Sent in Zoom's notation ("U+1F44D"); results show both forms, so a shown reaction can be removed.
+    emoji: Annotated[str, AfterValidator(emoji_code), Field(description="Emoji, e.g. 👍 or U+1F44D")]
 
 
 class MarkMessageRead(MessageRef):
@@ -112,6 +174,12 @@ class UploadFile(ToolInput):
     file_path: UploadPath
 
 
+def encode_upload(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    # Zoom's default also posts every upload to the user's personal chat; the file is for a later message.
+    request = encode_upload_file(spec, args, ctx)
+    return replace(request, query={**request.query, "postToPersonalChat": "false"})
+
+
 class ListSessions(ToolInput):
     user_id: UserId = None
     type: Annotated[Literal["1:1", "groupchat"] | None, Field(description="Only direct or group chats")] = None
@@ -127,6 +195,7 @@ TOOLS = [
         endpoint="POST /chat/users/{userId}/messages",
         input=SendMessage,
         scopes=_write("team_chat:write:user_message"),
+        encode=encode_send_message,
         verify="chat_list_messages for the same contact or channel",
         toolset="chat_messages",
         rate="medium",
@@ -138,7 +207,7 @@ TOOLS = [
     ToolSpec(
         name="chat_list_messages",
         title="List chat messages",
-        description="Read a direct chat or channel, newest first (today unless from_time is given).",
+        description="Read a direct chat or channel, or search all chats, newest first (today unless from_time).",
         endpoint="GET /chat/users/{userId}/messages",
         input=ListMessages,
         scopes=_read("team_chat:read:list_user_messages"),
@@ -216,7 +285,8 @@ TOOLS = [
         description="Mark a message read or unread.",
         endpoint="PATCH /chat/users/{userId}/messages/{messageId}/status",
         input=MarkMessageRead,
-        scopes=_write("team_chat:update:message_status"),
+        # The hook reads the message for its timestamp when none is given: that needs a read scope too.
+        scopes=_write("team_chat:update:message_status") & _read("team_chat:read:user_message"),
         encode=encode_mark_read,
         toolset="chat_messages",
         rate="medium",
@@ -245,13 +315,13 @@ TOOLS = [
     ToolSpec(
         name="chat_upload_file",
         title="Upload chat file",
-        description="Upload a file from the upload folder; returns a file id for chat_send_message file_ids.",
+        description="Upload a file from the upload folder, unposted; returns a file id for chat_send_message file_ids.",
         endpoint="POST /chat/users/{userId}/files",
         host="file",
         input=UploadFile,
         scopes=_write("team_chat:write:files"),
-        encode=encode_upload_file,
-        verify="nothing to check: an unsent upload is visible to no one, so retrying only adds an unused copy",
+        encode=encode_upload,
+        verify="nothing to check: an upload is not posted anywhere until sent, so retrying only adds an unused copy",
         toolset="chat_messages",
         rate="medium",
         read_only=False,
@@ -265,7 +335,8 @@ TOOLS = [
         description="List your recent direct chats and channels, most recently active first.",
         endpoint="GET /chat/users/{userId}/sessions",
         input=ListSessions,
-        scopes=_read("team_chat:read:list_user_sessions"),
+        # Unlike the message reads, Zoom's session list is not granted by chat_message:write.
+        scopes=needs("chat_message:read", granular="team_chat:read:list_user_sessions"),
         page=Page(items="sessions"),
         toolset="chat_messages",
         rate="medium",

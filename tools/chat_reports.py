@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec
+from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
 from zoom_mcp.chat_format import decode_messages
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, WireDate
@@ -14,6 +14,9 @@ from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, Wire
 # Zoom reports cover at most one month per request, within the last six months.
 FromDate = Annotated[WireDate, Field(serialization_alias="from", description="Start date, within 6 months")]
 ToDate = Annotated[WireDate, Field(serialization_alias="to", description="End date; range max 1 month")]
+
+# A session's messages come at most 100 a page (sessions: 300).
+MessagesPageSize = page_size(maximum=100, default=30)
 
 
 class ReportSessions(ToolInput):
@@ -23,8 +26,12 @@ class ReportSessions(ToolInput):
     next_page_token: ChatPageToken = None
 
 
-class ReportMessages(ReportSessions):
+class ReportMessages(ToolInput):
     session_id: Annotated[str, NonEmpty, Field(serialization_alias="sessionId", description="Session id")]
+    from_date: FromDate
+    to_date: ToDate
+    page_size: MessagesPageSize = 30
+    next_page_token: ChatPageToken = None
 
 
 TOOLS = [
@@ -34,7 +41,7 @@ TOOLS = [
         description="Account admin: list every chat session active in a date range.",
         endpoint="GET /report/chat/sessions",
         input=ReportSessions,
-        scopes=needs("report_chat:read:admin", granular="report:read:list_chat_sessions:admin"),
+        scopes=needs("report_chat:read:admin", "imchat:read:admin", granular="report:read:list_chat_sessions:admin"),
         page=Page(items="sessions"),
         toolset="chat_reports",
         rate="heavy",
@@ -49,7 +56,7 @@ TOOLS = [
         description="Account admin: list the messages of one chat session in a date range.",
         endpoint="GET /report/chat/sessions/{sessionId}",
         input=ReportMessages,
-        scopes=needs("report_chat:read:admin", granular="report:read:chat_session:admin"),
+        scopes=needs("report_chat:read:admin", "imchat:read:admin", granular="report:read:chat_session:admin"),
         page=Page(items="messages"),
         decode=decode_messages,
         toolset="chat_reports",

@@ -9,17 +9,20 @@ carry it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from zoom_mcp.catalog import Request
-from zoom_mcp.errors import ToolUsageError
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 
 if TYPE_CHECKING:
     from zoom_mcp.catalog import ToolInput, ToolSpec
     from zoom_mcp.executor import CallContext
 
+# Zoom's codes for a token without the endpoint's scope.
+MISSING_SCOPE = frozenset({4700, 4711})
 # Fields the executor handles itself (paging) or that only echo the query back.
 _BOOKKEEPING = frozenset({"next_page_token", "page_size", "date", "from", "to"})
 
@@ -59,18 +62,47 @@ def _files(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [row for row in rows if row]
 
 
+# Zoom names an emoji by its code points in UTF-32 notation: "U+1F600"; a sequence (skin tone,
+# variation selector) as codes separated by spaces.
+_CODE = re.compile(r"U\+([0-9A-F]{1,6})", re.IGNORECASE)
+_CODES = re.compile(r"\s*U\+[0-9A-F]{1,6}(\s+U\+[0-9A-F]{1,6})*\s*", re.IGNORECASE)
+
+
+def emoji_code(value: str) -> str:
+    """A literal emoji (or its code, any case) in Zoom's notation: "👍" -> "U+1F44D"."""
+    if _CODES.fullmatch(value):
+        return " ".join(f"U+{int(hex_digits, 16):04X}" for hex_digits in _CODE.findall(value))
+    text = value.strip()
+    if not text or any(char.isascii() for char in text):
+        raise ValueError("give an emoji character (👍) or its code (U+1F44D)")
+    return " ".join(f"U+{ord(char):04X}" for char in text)
+
+
+def emoji_char(code: str) -> str:
+    """Zoom's "U+1F44D" as the character; anything else is returned as it came."""
+    if not _CODES.fullmatch(code):
+        return code
+    try:
+        return "".join(chr(int(hex_digits, 16)) for hex_digits in _CODE.findall(code))
+    except ValueError:
+        return code
+
+
 def _reactions(message: dict[str, Any]) -> str | None:
+    # "👍 U+1F44D×2": the character to read, the code to pass back to chat_react_to_message.
     parts = []
     for reaction in message.get("reactions") or []:
-        emoji = reaction.get("emoji")
-        if not emoji:
+        code = reaction.get("emoji")
+        if not code:
             continue
+        char = emoji_char(code)
+        emoji = f"{char} {code}" if char != code else code
         count = reaction.get("total_count") or reaction.get("count")
         if not count:
             reactors = reaction.get("senders") or reaction.get("user_ids") or reaction.get("member_ids") or []
             count = len(reactors) or 1
         parts.append(f"{emoji}×{count}")
-    return " ".join(parts) or None
+    return ", ".join(parts) or None
 
 
 def compact_message(message: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +193,18 @@ async def encode_mark_read(spec: ToolSpec, args: ToolInput, ctx: CallContext) ->
     body = dict(request.json or {})
     if body.get("timestamp") is None:
         chat = {key: body[key] for key in ("to_channel", "to_contact") if body.get(key)}
-        message = await ctx.send(Request(method="GET", path=request.path.removesuffix("/status"), query=chat))
+        lookup = Request(method="GET", path=request.path.removesuffix("/status"), query=chat)
+        try:
+            message = await ctx.send(lookup)
+        except ZoomAPIError as exc:
+            if exc.code not in MISSING_SCOPE:
+                raise
+            # Registered on unknown scopes, or granted only the status scope: say what the lookup needs.
+            lookup_scopes = spec.scopes.parts[-1]
+            raise ToolUsageError(
+                f"{spec.name}: looking up the message's timestamp needs a message read scope"
+                f" ({lookup_scopes.classic[0]} or {lookup_scopes.granular[0]}); add one, or pass timestamp."
+            ) from exc
         timestamp = _first(message or {}, "timestamp", "message_timestamp")
         if timestamp is None:
             raise ToolUsageError(f"{spec.name}: Zoom did not report the message's timestamp; pass timestamp.")

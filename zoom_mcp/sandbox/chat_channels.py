@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from zoom_mcp.sandbox.chat_common import (
+    PAGING,
     Registry,
     body_of,
     channel_json,
@@ -24,7 +25,13 @@ from zoom_mcp.sandbox.routing import Call, Reply, SandboxError, User
 from zoom_mcp.sandbox.state import Channel, SandboxState
 
 route = Registry()
-MAX_NAME = 128
+# Limits from Zoom's API reference (maxLength / maxItems, or the field description).
+MAX_NAME = 256
+CREATE_MEMBERS = 20  # create, and invites at account level
+ADMIN_INVITE = 20
+PROMOTE_ADMINS = 10
+DEMOTE_ADMINS = 10
+BATCH_REMOVE = 20
 CREATE_TYPES = (1, 2, 3, 4)
 UPDATE_TYPES = (1, 2, 3, 5)
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -49,12 +56,12 @@ def _name(value: Any) -> str:
     return value
 
 
-def _emails(state: SandboxState, body: dict[str, Any], key: str) -> list[str]:
+def _emails(body: dict[str, Any], key: str, limit: int) -> list[str]:
     entries = body.get(key)
     if not isinstance(entries, list) or not entries:
         raise validation(key, "This field is required.")
-    if len(entries) > state.invite_limit:
-        raise validation(key, f"A max of {state.invite_limit} members can be added at once.")
+    if len(entries) > limit:
+        raise validation(key, f"A max of {limit} members can be added at once.")
     emails = []
     for entry in entries:
         email = entry.get("email") if isinstance(entry, dict) else None
@@ -86,11 +93,11 @@ def _added(users: list[User], now_ms: int) -> dict[str, Any]:
 # ---- user level: the user's channels
 
 
-@route("GET /chat/users/{userId}/channels")
+@route("GET /chat/users/{userId}/channels", query=PAGING)
 async def list_channels(call: Call) -> Reply:
     user = path_user(call)
     channels = [c for c in call.state.chat.channels.values() if user.id in c.members]
-    chunk, token, size = page(call, channels, user=user.id)
+    chunk, token, size = page(call, channels, user=user.id, maximum=1000)
     return Reply(
         {
             "channels": [channel_json(c) for c in chunk],
@@ -109,7 +116,7 @@ async def create_channel(call: Call) -> Reply:
     kind = body.get("type", 1)
     if kind not in CREATE_TYPES:
         raise validation("type", "Must be 1, 2, 3 or 4.")
-    emails = _emails(call.state, body, "members") if body.get("members") else []
+    emails = _emails(body, "members", CREATE_MEMBERS) if body.get("members") else []
     invitees = _invitees(call.state, emails, external_ok=kind != 2)
     settings = {**DEFAULT_SETTINGS, **(body.get("channel_settings") or {})}
     channel = Channel(
@@ -127,10 +134,10 @@ async def create_channel(call: Call) -> Reply:
     return Reply(channel_json(channel, settings=False), status=201)
 
 
-@route("GET /chat/channels")
+@route("GET /chat/channels", query=PAGING)
 async def list_public_channels(call: Call) -> Reply:
     channels = [c for c in call.state.chat.channels.values() if c.type in (3, 5)]
-    chunk, token, size = page(call, channels)
+    chunk, token, size = page(call, channels, maximum=20)
     return Reply(
         {
             "channels": [channel_json(c) for c in chunk],
@@ -196,10 +203,10 @@ def _members(call: Call, channel: Channel) -> Reply:
     )
 
 
-def _invite(call: Call, channel: Channel, actor: User) -> Reply:
+def _invite(call: Call, channel: Channel, actor: User, limit: int) -> Reply:
     if channel.settings.get("add_member_permissions") == 2:
         _manager(channel, actor)
-    emails = _emails(call.state, body_of(call), "members")
+    emails = _emails(body_of(call), "members", limit)
     external_ok = channel.type == 5 or bool(channel.settings.get("allow_to_add_external_users"))
     invitees = _invitees(call.state, emails, external_ok)
     for user in invitees:
@@ -222,7 +229,7 @@ def _remove(state: SandboxState, channel: Channel, actor: User, refs: list[str])
     return Reply(None, status=204)
 
 
-@route("GET /chat/channels/{channelId}/members")
+@route("GET /chat/channels/{channelId}/members", query=PAGING)
 async def list_members(call: Call) -> Reply:
     return _members(call, member_channel(call.state, call.path_params["channelId"], call.user))
 
@@ -230,15 +237,17 @@ async def list_members(call: Call) -> Reply:
 @route("POST /chat/channels/{channelId}/members")
 async def invite_members(call: Call) -> Reply:
     channel = member_channel(call.state, call.path_params["channelId"], call.user)
-    return _invite(call, channel, call.user)
+    return _invite(call, channel, call.user, call.state.invite_limit)
 
 
-@route("DELETE /chat/channels/{channelId}/members")
+@route("DELETE /chat/channels/{channelId}/members", query=("member_ids", "user_ids"))
 async def remove_members(call: Call) -> Reply:
     channel = member_channel(call.state, call.path_params["channelId"], call.user)
     refs = csv(call.query.get("member_ids")) + csv(call.query.get("user_ids"))
     if not refs:
         raise validation("member_ids", "Provide member_ids or user_ids.")
+    if len(refs) > BATCH_REMOVE:
+        raise validation("member_ids", f"A max of {BATCH_REMOVE} ids can be removed at once.")
     return _remove(call.state, channel, call.user, refs)
 
 
@@ -296,7 +305,7 @@ async def admin_delete_channel(call: Call) -> Reply:
     return _delete(call.state, channel, user)
 
 
-@route("DELETE /chat/users/{userId}/channels")
+@route("DELETE /chat/users/{userId}/channels", query=("channel_ids",))
 async def admin_delete_channels(call: Call) -> Reply:
     user = path_user(call)
     ids = csv(call.query.get("channel_ids"))
@@ -308,7 +317,7 @@ async def admin_delete_channels(call: Call) -> Reply:
     return Reply(None, status=204)
 
 
-@route("GET /chat/users/{userId}/channels/{channelId}/members")
+@route("GET /chat/users/{userId}/channels/{channelId}/members", query=PAGING)
 async def admin_list_members(call: Call) -> Reply:
     channel, _ = _owned(call)
     return _members(call, channel)
@@ -317,7 +326,7 @@ async def admin_list_members(call: Call) -> Reply:
 @route("POST /chat/users/{userId}/channels/{channelId}/members")
 async def admin_invite_members(call: Call) -> Reply:
     channel, user = _owned(call)
-    return _invite(call, channel, user)
+    return _invite(call, channel, user, ADMIN_INVITE)
 
 
 @route("DELETE /chat/users/{userId}/channels/{channelId}/members/{identifier}")
@@ -326,17 +335,16 @@ async def admin_remove_member(call: Call) -> Reply:
     return _remove(call.state, channel, user, [call.path_params["identifier"]])
 
 
-@route("GET /chat/users/{userId}/channels/{channelId}/admins")
+@route("GET /chat/users/{userId}/channels/{channelId}/admins", query=PAGING)
 async def list_admins(call: Call) -> Reply:
     channel, _ = _owned(call)
     ids = [uid for uid, role in channel.members.items() if role in ("owner", "admin")]
-    chunk, token, size = page(call, ids, default=10, maximum=100)
+    chunk, token, size = page(call, ids, default=10, maximum=50)
     return Reply(
         {
             "admins": [member_json(call.state, channel, uid) for uid in chunk],
             "next_page_token": token,
             "page_size": size,
-            "total_records": len(ids),
         }
     )
 
@@ -345,7 +353,7 @@ async def list_admins(call: Call) -> Reply:
 async def promote_admins(call: Call) -> Reply:
     channel, user = _owned(call)
     _manager(channel, user)
-    emails = _emails(call.state, body_of(call), "admins")
+    emails = _emails(body_of(call), "admins", PROMOTE_ADMINS)
     promoted = []
     for email in emails:
         member = contact(call.state, email)
@@ -357,7 +365,7 @@ async def promote_admins(call: Call) -> Reply:
     return Reply(_added(promoted, call.state.clock.now_ms()), status=201)
 
 
-@route("DELETE /chat/users/{userId}/channels/{channelId}/admins")
+@route("DELETE /chat/users/{userId}/channels/{channelId}/admins", query=("admin_ids", "user_ids"))
 async def demote_admins(call: Call) -> Reply:
     channel, user = _owned(call)
     if channel.members.get(user.id) != "owner":
@@ -365,6 +373,8 @@ async def demote_admins(call: Call) -> Reply:
     refs = csv(call.query.get("user_ids")) + csv(call.query.get("admin_ids"))
     if not refs:
         raise validation("user_ids", "This field is required.")
+    if len(refs) > DEMOTE_ADMINS:
+        raise validation("user_ids", f"A max of {DEMOTE_ADMINS} admins can be demoted at once.")
     for ref in refs:
         admin = call.state.find(ref, outsiders=True)
         if admin is None or channel.members.get(admin.id) != "admin":

@@ -7,32 +7,58 @@ Zoom's general code 200.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time
+from functools import wraps
 from typing import Any
 
 from zoom_mcp.sandbox.paging import page_size_param, paginate, query_fingerprint
-from zoom_mcp.sandbox.routing import Call, Handler, SandboxError, User
+from zoom_mcp.sandbox.routing import Call, Handler, Reply, SandboxError, User
 from zoom_mcp.sandbox.state import Channel, ChatFile, ChatMessage, SandboxState, dm_key
 
 FILE_HOST = "https://file.zoom.us"
+PAGING = ("page_size", "next_page_token")
+CHAT = ("to_channel", "to_contact")
 CHANNEL_URL = "https://zoom.us/launch/chat?src=direct_chat_link&channel_id={}"
 
 
 class Registry:
-    """Collects handlers under the catalog endpoint strings they serve."""
+    """Collects handlers under the catalog endpoint strings they serve.
+
+    ``query`` names the query parameters Zoom's reference declares for the endpoint; a request
+    with any other name, or with one name repeated (Zoom's lists are one comma-separated value),
+    is refused as Zoom refuses an invalid field, so a misspelt parameter cannot pass unnoticed.
+    """
 
     def __init__(self) -> None:
         self.handlers: dict[str, Handler] = {}
 
-    def __call__(self, endpoint: str) -> Callable[[Handler], Handler]:
+    def __call__(self, endpoint: str, query: Iterable[str] | None = ()) -> Callable[[Handler], Handler]:
+        # None: an endpoint no longer in the reference (the old IM reads), whose names are not checked.
+        declared = None if query is None else frozenset(query)
+
         def register(handler: Handler) -> Handler:
             if endpoint in self.handlers:
                 raise RuntimeError(f"two handlers for {endpoint}")
-            self.handlers[endpoint] = handler
+
+            @wraps(handler)
+            async def checked(call: Call) -> Reply:
+                if declared is not None:
+                    check_query(call, declared)
+                return await handler(call)
+
+            self.handlers[endpoint] = checked
             return handler
 
         return register
+
+
+def check_query(call: Call, declared: frozenset[str]) -> None:
+    for name in call.query:
+        if name not in declared:
+            raise validation(name, "Invalid field.")
+        if len(call.query.getlist(name)) > 1:
+            raise validation(name, "Give one value; separate several with commas.")
 
 
 # ---- errors
@@ -206,20 +232,26 @@ def post(
     files: list[str] | None = None,
     at_items: list[dict[str, Any]] | None = None,
     rich_text: list[dict[str, Any]] | None = None,
+    scheduled_ms: int | None = None,
 ) -> ChatMessage:
-    """Store a new message, strictly newer than anything already in its chat."""
-    existing = state.chat.conversation_messages(conversation_key)
+    """Store a new message, strictly newer than anything already sent in its chat.
+
+    A scheduled message is stored with its due time and stays out of listings until then.
+    """
+    now = state.clock.now_ms()
+    existing = [m for m in state.chat.conversation_messages(conversation_key) if not m.scheduled]
     latest = max((m.timestamp_ms for m in existing), default=0)
     message = ChatMessage(
         id=state.ids.message_id(),
         sender_id=sender.id,
         conversation=conversation_key,
         text=text,
-        timestamp_ms=max(state.clock.now_ms(), latest + 1),
+        timestamp_ms=scheduled_ms if scheduled_ms is not None else max(now, latest + 1),
         reply_main_message_id=reply_to,
         files=list(files or []),
         at_items=list(at_items or []),
         rich_text=list(rich_text or []),
+        scheduled=scheduled_ms is not None,
     )
     message.unread_by = {uid for uid in participants(state, conversation_key) if uid != sender.id}
     state.chat.messages[message.id] = message
@@ -257,10 +289,13 @@ def message_json(
         "id": message.id,
         "message": message.text,
         "sender": sender.email if sender else "",
-        "sender_member_id": sender.member_id if sender else "",
+        "send_member_id": sender.member_id if sender else "",
         "sender_display_name": sender.display_name if sender else "",
         "date_time": iso(message.timestamp_ms),
         "timestamp": message.timestamp_ms,
+        "message_type": message_type(
+            message.text, [state.chat.files[f] for f in message.files if f in state.chat.files]
+        ),
     }
     if message.reply_main_message_id:
         parent = state.chat.messages.get(message.reply_main_message_id)
@@ -277,11 +312,34 @@ def message_json(
         out["at_items"] = message.at_items
     if message.rich_text:
         out["rich_text"] = message.rich_text
-    if status or detail:
+    if status:  # only a listing with include_deleted_and_edited_message says (the get answer has no status)
         out["status"] = message.status
     if detail and message.channel_id:
         out["message_url"] = CHANNEL_URL.format(message.channel_id) + f"&message_id={message.id}"
     return out
+
+
+# File kinds Zoom's ``message_type`` names; anything else with a file is "others".
+_FILE_TYPES = {
+    "jpg": "jpg_image_file",
+    "jpeg": "jpg_image_file",
+    "png": "png_image_file",
+    "gif": "gif_file",
+    "mp3": "audio_file",
+    "m4a": "audio_file",
+    "wav": "audio_file",
+    "mp4": "video_file",
+    "mov": "video_file",
+}
+
+
+def message_type(text: str, files: list[ChatFile]) -> str:
+    if not files:
+        return "plain_text_message"
+    if text:
+        return "file_and_text"
+    extension = files[0].name.rsplit(".", 1)[-1].lower() if "." in files[0].name else ""
+    return _FILE_TYPES.get(extension, "others")
 
 
 def reaction_json(state: SandboxState, emoji: str, senders: list[str], detail: bool) -> dict[str, Any]:

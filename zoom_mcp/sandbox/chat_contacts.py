@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zoom_mcp.sandbox.chat_common import (
+    PAGING,
     Registry,
     body_of,
     contact,
@@ -45,7 +46,7 @@ def _external(state: SandboxState, user: User) -> list[User]:
     return [u for u in state.outsiders if u.id in ids]
 
 
-@route("GET /chat/users/me/contacts")
+@route("GET /chat/users/me/contacts", query=("type", *PAGING))
 async def list_contacts(call: Call) -> Reply:
     kind = call.query.get("type", "company")
     if kind not in ("company", "external"):
@@ -56,7 +57,7 @@ async def list_contacts(call: Call) -> Reply:
     return Reply({"contacts": contacts, "next_page_token": token, "page_size": size})
 
 
-@route("GET /chat/users/me/contacts/{identifier}")
+@route("GET /chat/users/me/contacts/{identifier}", query=("query_presence_status",))
 async def get_contact(call: Call) -> Reply:
     ref = call.path_params["identifier"]
     user = contact(call.state, ref)
@@ -64,12 +65,10 @@ async def get_contact(call: Call) -> Reply:
     if user.id not in {u.id for u in known}:
         raise contact_not_found(ref)
     out = _contact_json(call.state, user, flag(call.query, "query_presence_status"))
-    out["job_title"] = "Engineer" if user.account_id == call.state.account_id else ""
-    out["location"] = "Seattle" if user.account_id == call.state.account_id else ""
     return Reply(out)
 
 
-@route("GET /contacts")
+@route("GET /contacts", query=("search_key", "query_presence_status", "contact_types", "user_status", *PAGING))
 async def search_company_contacts(call: Call) -> Reply:
     key = (call.query.get("search_key") or "").lower()
     people = [
@@ -101,7 +100,7 @@ def _last(state: SandboxState, key: str) -> int | None:
     return max(times, default=None)
 
 
-@route("GET /chat/users/{userId}/sessions")
+@route("GET /chat/users/{userId}/sessions", query=("type", "search_star", "from", "to", *PAGING))
 async def list_sessions(call: Call) -> Reply:
     user = path_user(call)
     state = call.state
@@ -126,7 +125,7 @@ async def list_sessions(call: Call) -> Reply:
         else:
             if kind == "groupchat":
                 continue
-            peer_id = next(uid for uid in key.split(":")[1:] if uid != user.id)
+            peer_id = next((uid for uid in key.split(":")[1:] if uid != user.id), user.id)  # personal chat: you
             peer = state.find(peer_id, outsiders=True)
             assert peer is not None
             entry = {

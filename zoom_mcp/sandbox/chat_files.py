@@ -16,7 +16,7 @@ from zoom_mcp.sandbox.chat_common import (
     validation,
 )
 from zoom_mcp.sandbox.routing import Call, Reply, SandboxError, User
-from zoom_mcp.sandbox.state import ChatFile, SandboxState
+from zoom_mcp.sandbox.state import ChatFile, SandboxState, dm_key
 
 route = Registry()
 
@@ -45,10 +45,13 @@ def _form(call: Call) -> Any:
     return call.form
 
 
-@route("POST /chat/users/{userId}/files")
+@route("POST /chat/users/{userId}/files", query=("postToPersonalChat",))
 async def upload_file(call: Call) -> Reply:
     user = path_user(call)
     chat_file = await _store(call, _form(call).get("file"), user)
+    # Zoom's default (postToPersonalChat=true) also posts the file to the user's personal chat.
+    if call.query.get("postToPersonalChat", "true").lower() != "false":
+        post(call.state, user, dm_key(user.id, user.id), "", files=[chat_file.id])
     return Reply({"id": chat_file.id}, status=201)
 
 
@@ -59,6 +62,8 @@ async def send_file(call: Call) -> Reply:
     uploads = form.getlist("files")
     if not uploads:
         raise validation("files", "This field is required.")
+    if len(uploads) > 1:  # the reference's maxItems
+        raise validation("files", "Only one file can be sent per message.")
     params = {key: form.get(key) for key in ("to_channel", "to_contact") if isinstance(form.get(key), str)}
     key, _, _ = conversation(call, user, params)
     reply_to = form.get("reply_main_message_id")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from zoom_mcp.sandbox.chat_common import (
+    CHAT,
+    PAGING,
     Registry,
     body_of,
+    contact,
     conversation,
     conversations_of,
     day_bounds,
@@ -26,6 +30,27 @@ from zoom_mcp.sandbox.routing import Call, Reply, SandboxError
 from zoom_mcp.sandbox.state import ChatMessage
 
 route = Registry()
+LIST_QUERY = (
+    *CHAT,
+    *PAGING,
+    "date",
+    "from",
+    "to",
+    "include_deleted_and_edited_message",
+    "search_type",
+    "search_key",
+    "exclude_child_message",
+    "download_file_formats",
+)
+THREAD_QUERY = (*CHAT, "from", "to", "limit", "sort", "need_main_message", "need_attachment", "need_emoji")
+THREAD_QUERY += ("need_rich_text", "need_at_items")
+MESSAGE_LENGTH = 1024
+MAX_FILES = 6
+# A scheduled message must be due more than 30 minutes from now and within 180 days.
+SCHEDULE_MIN_MS = 30 * 60_000
+SCHEDULE_MAX_MS = 180 * 86_400_000
+# The spec's reaction notation: code points in UTF-32 form, a sequence separated by spaces.
+EMOJI_CODE = re.compile(r"U\+[0-9A-F]{4,6}( U\+[0-9A-F]{4,6})*")
 MESSAGES = "/chat/users/{userId}/messages"
 MESSAGE = MESSAGES + "/{messageId}"
 
@@ -59,7 +84,7 @@ def _matches(call: Call, message: ChatMessage, key: str, kind: str) -> bool:
     return key in message.text.lower()
 
 
-@route("GET " + MESSAGES)
+@route("GET " + MESSAGES, query=LIST_QUERY)
 async def list_messages(call: Call) -> Reply:
     user = path_user(call)
     query = call.query
@@ -72,6 +97,7 @@ async def list_messages(call: Call) -> Reply:
     else:
         keys = {conversation(call, user, query)[0]}
     start, end = _window(call)
+    now = call.state.clock.now_ms()
     with_changes = flag(query, "include_deleted_and_edited_message")
     exclude_children = flag(query, "exclude_child_message")
     kind = (search_type or "message").lower()
@@ -80,6 +106,7 @@ async def list_messages(call: Call) -> Reply:
         for m in call.state.chat.messages.values()
         if m.conversation in keys
         and start <= m.timestamp_ms <= end
+        and not (m.scheduled and m.timestamp_ms > now)  # a scheduled message shows once it is due
         and (m.status != "Deleted" or with_changes)
         and not (exclude_children and m.reply_main_message_id)
         and (not search_key or _matches(call, m, search_key.lower(), kind))
@@ -109,7 +136,11 @@ async def send_message(call: Call) -> Reply:
     text = body.get("message")
     if not isinstance(text, str) or not text:
         raise validation("message", "This field is required.")
+    if len(text) > MESSAGE_LENGTH:
+        raise validation("message", f"Length must be at most {MESSAGE_LENGTH}.")
     key, channel, _ = conversation(call, user, body)
+    mentions = _at_items(call, text, body.get("at_items"), channel is not None)
+    scheduled = _scheduled(call, body.get("scheduled_time"))
     if channel is not None and channel.archived:
         raise SandboxError(400, 300, "This channel has been archived.")
     reply_to = body.get("reply_main_message_id")
@@ -125,10 +156,46 @@ async def send_message(call: Call) -> Reply:
         text,
         reply_to=reply_to or None,
         files=file_ids,
-        at_items=body.get("at_items") or [],
+        at_items=mentions,
         rich_text=body.get("rich_text") or [],
+        scheduled_ms=scheduled,
     )
     return Reply({"id": message.id}, status=201)
+
+
+def _at_items(call: Call, text: str, value: Any, in_channel: bool) -> list[dict[str, Any]]:
+    """Mentions as Zoom's reference describes them: in channels, inside the text, on a person or @all."""
+    if not value:
+        return []
+    if not isinstance(value, list) or not in_channel:
+        raise validation("at_items", "Mentions can only be used in a channel message.")
+    for item in value:
+        if not isinstance(item, dict):
+            raise validation("at_items", "Each mention must be an object.")
+        start, end = item.get("start_position"), item.get("end_position")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end < len(text)):
+            raise validation("at_items", "start_position and end_position must lie within the message.")
+        if text[start] != "@":
+            raise validation("at_items", "A mention must start at an @ in the message.")
+        if item.get("at_type") == 1:
+            if not item.get("at_contact"):
+                raise validation("at_items.at_contact", "This field is required when at_type is 1.")
+            contact(call.state, str(item["at_contact"]))
+        elif item.get("at_type") != 2:
+            raise validation("at_items.at_type", "Must be 1 or 2.")
+    return value
+
+
+def _scheduled(call: Call, value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.endswith("Z") or "T" not in value:
+        raise validation("scheduled_time", "Use yyyy-MM-dd'T'HH:mm:ss'Z'.")
+    due = parse_time(value, "scheduled_time")
+    ahead = due - call.state.clock.now_ms()
+    if not SCHEDULE_MIN_MS < ahead <= SCHEDULE_MAX_MS:
+        raise validation("scheduled_time", "Must be more than 30 minutes from now and within 180 days.")
+    return due
 
 
 def _file_ids(call: Call, value: Any) -> list[str]:
@@ -136,13 +203,15 @@ def _file_ids(call: Call, value: Any) -> list[str]:
         return []
     if not isinstance(value, list):
         raise validation("file_ids", "Must be an array of file ids.")
+    if len(value) > MAX_FILES:
+        raise validation("file_ids", f"A message can carry at most {MAX_FILES} files.")
     for file_id in value:
         if file_id not in call.state.chat.files:
             raise SandboxError(404, 404, f"File does not exist: {file_id}.")
     return [str(f) for f in value]
 
 
-@route("GET " + MESSAGE)
+@route("GET " + MESSAGE, query=("to_channel", "to_contact", "download_file_formats"))
 async def get_message(call: Call) -> Reply:
     user = path_user(call)
     key, _, _ = conversation(call, user, call.query)
@@ -169,7 +238,7 @@ async def edit_message(call: Call) -> Reply:
     return Reply(None, status=204)
 
 
-@route("DELETE " + MESSAGE)
+@route("DELETE " + MESSAGE, query=CHAT)
 async def delete_message(call: Call) -> Reply:
     user = path_user(call)
     key, _, _ = conversation(call, user, call.query)
@@ -191,6 +260,8 @@ async def react(call: Call) -> Reply:
         raise validation("action", "Must be add or remove.")
     if not isinstance(emoji, str) or not emoji:
         raise validation("emoji", "This field is required.")
+    if not EMOJI_CODE.fullmatch(emoji):
+        raise validation("emoji", "Invalid emoji: give its unicode value in UTF-32 format, e.g. U+1F600.")
     senders = message.reactions.setdefault(emoji, [])
     if action == "add" and user.id not in senders:
         senders.append(user.id)
@@ -221,7 +292,7 @@ async def mark_status(call: Call) -> Reply:
     return Reply(None, status=204)
 
 
-@route("GET " + MESSAGE + "/thread")
+@route("GET " + MESSAGE + "/thread", query=THREAD_QUERY)
 async def thread(call: Call) -> Reply:
     user = path_user(call)
     query = call.query

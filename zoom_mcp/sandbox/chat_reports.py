@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from zoom_mcp.sandbox.chat_common import (
+    PAGING,
     Registry,
     body_of,
     contact,
@@ -30,6 +31,16 @@ from zoom_mcp.sandbox.routing import Call, Reply, SandboxError
 from zoom_mcp.sandbox.state import ChatMessage, SandboxState, dm_key
 
 route = Registry()
+REPORT_MESSAGE_QUERY = (
+    "from",
+    "to",
+    *PAGING,
+    "include_fields",
+    "include_bot_message",
+    "include_reactions",
+    "query_all_modifications",
+    "include_custom_emoji_reactions",
+)
 MAX_RANGE_DAYS = 31  # "The date range ... should only be one month"
 
 
@@ -100,7 +111,7 @@ def _receiver(state: SandboxState, message: ChatMessage) -> str:
 # ---- reports
 
 
-@route("GET /report/chat/sessions")
+@route("GET /report/chat/sessions", query=("from", "to", *PAGING))
 async def report_sessions(call: Call) -> Reply:
     start, end, first, last = _range(call)
     sessions = []
@@ -148,13 +159,13 @@ def _report_message(state: SandboxState, message: ChatMessage) -> dict[str, Any]
     return out
 
 
-@route("GET /report/chat/sessions/{sessionId}")
+@route("GET /report/chat/sessions/{sessionId}", query=REPORT_MESSAGE_QUERY)
 async def report_messages(call: Call) -> Reply:
     start, end, first, last = _range(call)
     key = _by_session(call.state, call.path_params["sessionId"], _all_conversations(call.state))
     items = _in_range(call.state, key, start, end)
     normal = [m for m in items if m.status != "Deleted"]
-    chunk, token, size = page(call, normal, default=30, maximum=300, sort_key=lambda m: m.sort_key, descending=True)
+    chunk, token, size = page(call, normal, default=30, maximum=100, sort_key=lambda m: m.sort_key, descending=True)
     body: dict[str, Any] = {
         "from": first.isoformat(),
         "to": last.isoformat(),
@@ -173,7 +184,7 @@ async def report_messages(call: Call) -> Reply:
 # ---- deprecated IM API
 
 
-@route("GET /im/chat/sessions")
+@route("GET /im/chat/sessions", query=None)
 async def im_sessions(call: Call) -> Reply:
     start, end, first, last = _range(call)
     keys = conversations_of(call.state, call.user)
@@ -198,7 +209,7 @@ async def im_sessions(call: Call) -> Reply:
     )
 
 
-@route("GET /im/chat/sessions/{sessionId}")
+@route("GET /im/chat/sessions/{sessionId}", query=None)
 async def im_session_messages(call: Call) -> Reply:
     start, end, first, last = _range(call)
     sid = call.path_params["sessionId"]
@@ -229,7 +240,7 @@ async def im_session_messages(call: Call) -> Reply:
     )
 
 
-@route("GET /im/users/{userId}/chat/messages")
+@route("GET /im/users/{userId}/chat/messages", query=None)
 async def im_list_messages(call: Call) -> Reply:
     user = path_user(call)
     query = call.query
@@ -258,7 +269,7 @@ async def im_list_messages(call: Call) -> Reply:
     return Reply({"date": day.isoformat(), "page_size": size, "next_page_token": token, "messages": messages})
 
 
-@route("POST /im/users/me/chat/messages")
+@route("POST /im/users/me/chat/messages", query=("chat_user",))
 async def im_send(call: Call) -> Reply:
     body = body_of(call)
     text = body.get("message")

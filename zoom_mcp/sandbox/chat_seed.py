@@ -78,7 +78,8 @@ _REPLIES = [
     "Done, see the updated ticket.",
     "+1, agree with this approach.",
 ]
-_REACTIONS = ["👍", "🎉", "😂", "👀", "✅", "❤️"]
+# Zoom names reactions by code point in UTF-32 notation ("U+1F44D"); ❤️ is a two-code-point sequence.
+_REACTIONS = ["U+1F44D", "U+1F389", "U+1F602", "U+1F440", "U+2705", "U+2764 U+FE0F"]
 
 
 def seed_chat(seed: int, clock: Clock, account_id: str) -> SandboxState:
@@ -142,7 +143,7 @@ class _Seeder:
         self.chat.external_contacts[bruno.id] = [sam.id]
 
         self.history(engineering, count=150, span_hours=96)
-        self.write(
+        announcements = self.write(
             general,
             [
                 (avery, "Welcome to #general! Quarterly all-hands is on Dec 3."),
@@ -150,12 +151,14 @@ class _Seeder:
                 (emi, CJK_TEXT),
                 (chioma, EMOJI_TEXT),
                 (dmitri, "Parking garage B is closed next week for repairs."),
-                (bruno, "Office wifi password rotated, check the IT page."),
+                (bruno, "@Avery Chen office wifi password rotated, check the IT page."),
                 (farah, "שלום לכולם — mixed RTL/LTR: version 2.4 ships Monday"),
                 (avery, "Reminder: submit expenses by the 25th."),
             ],
             span_hours=30,
         )
+        # A mention, as Zoom stores it: the "@Avery Chen" span (inclusive end) and who it names.
+        announcements[5].at_items = [{"at_type": 1, "at_contact": avery.email, "start_position": 0, "end_position": 10}]
         self.write(
             random_channel,
             [

@@ -72,6 +72,7 @@ class ChatMessage:
     unread_by: set[str] = field(default_factory=set)
     at_items: list[dict[str, Any]] = field(default_factory=list)
     rich_text: list[dict[str, Any]] = field(default_factory=list)
+    scheduled: bool = False  # sent with scheduled_time: hidden from listings until due
 
     @property
     def sort_key(self) -> list[Any]:
