@@ -104,6 +104,14 @@ SERVING = (
         False,
     ),
     Flag(
+        "auth",
+        ("--auth",),
+        {"choices": ("token", "oauth"), "help": "http: token (default) or oauth: each user signs in with Zoom"},
+    ),
+    Flag(
+        "public_url", ("--public-url",), {"metavar": "URL", "help": "oauth: the https URL clients reach the server at"}
+    ),
+    Flag(
         "no_confirm",
         ("--no-confirm",),
         {"action": "store_true", "help": "run destructive tools without asking the user (ZOOM_MCP_CONFIRM=0)"},
@@ -259,6 +267,8 @@ def _settings(ns: argparse.Namespace) -> Settings:
         confirm_destructive=False if ns.no_confirm else None,
         structured_content=True if ns.structured_content else None,
         log_level=ns.log_level,
+        auth_mode=ns.auth,
+        public_url=ns.public_url,
     )
     _checked_selection(settings)
     return settings
@@ -392,9 +402,12 @@ def cmd_serve(ns: argparse.Namespace) -> int:
 
     settings = _settings(ns)
     listening = None
+    if settings.auth_mode == "oauth":
+        _check_remote(settings, ns)
     if ns.transport != "stdio":
         try:
-            transports.check_bind(ns.host, settings.http_token)
+            if settings.auth_mode != "oauth":  # with oauth every request carries a user's token
+                transports.check_bind(ns.host, settings.http_token)
             # Bound before anything says "serving": a taken port fails here, in one line.
             listening = transports.bind(ns.host, ns.port)
         except (transports.BindRefused, transports.BindFailed) as exc:
@@ -408,9 +421,41 @@ def cmd_serve(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _check_remote(settings: Settings, ns: argparse.Namespace) -> None:
+    from zoom_mcp.remote.app import remote_settings
+
+    if ns.transport != "http":
+        raise UsageError("--auth oauth serves Streamable HTTP: add --transport http")
+    if ns.sandbox:
+        raise UsageError(
+            "--auth oauth signs users in through a browser: run `zoom-mcp sandbox` on a port and point "
+            "ZOOM_OAUTH_BASE_URL and ZOOM_API_BASE_URL at it instead of --sandbox"
+        )
+    if settings.http_token:
+        raise UsageError("ZOOM_MCP_HTTP_TOKEN and --auth oauth exclude each other: users sign in instead")
+    try:
+        remote_settings(settings)
+    except SettingError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+async def _serve_remote(settings: Settings, ns: argparse.Namespace, listening: socket.socket) -> None:
+    from zoom_mcp import transports
+    from zoom_mcp.remote.app import remote_app
+
+    _register_secret_forms(settings)
+    async with remote_app(settings, host=ns.host) as remote:
+        log.info("serving MCP for signed-in Zoom users at %s%s", settings.public_url, transports.MCP_PATH)
+        await transports.serve_http(remote.app, listening, log_level=settings.log_level)
+
+
 async def _serve(settings: Settings, ns: argparse.Namespace, listening: socket.socket | None) -> None:
     from zoom_mcp import transports
     from zoom_mcp.server import ZoomServer
+
+    if settings.auth_mode == "oauth" and listening is not None:
+        await _serve_remote(settings, ns, listening)
+        return
 
     async with connected(settings, sandbox=ns.sandbox) as (executor, used):
         server = ZoomServer(executor, used)

@@ -141,6 +141,43 @@ class Settings:
             "help": "PEM file or folder of extra CA certificates to trust (e.g. a corporate TLS proxy's)",
         },
     )
+    # Remote multi-user mode (HTTP with --auth oauth; README "Deploy for a team").
+    auth_mode: str = field(
+        default="token",
+        metadata={
+            "env": "ZOOM_MCP_AUTH",
+            "help": "Who may use the HTTP server: token (ZOOM_MCP_HTTP_TOKEN, or anyone on loopback) or oauth "
+            "(each user signs in with Zoom)",
+            "choices": ("token", "oauth"),
+        },
+    )
+    public_url: str | None = field(
+        default=None,
+        metadata={
+            "env": "ZOOM_MCP_PUBLIC_URL",
+            "help": "oauth: the https URL clients reach the server at",
+            "url": True,
+        },
+    )
+    database_url: str | None = field(
+        default=None,
+        metadata={
+            "env": "ZOOM_MCP_DATABASE_URL",
+            "help": "oauth: SQLite file path (default ~/.local/share/zoom-mcp/remote.db) or postgresql://...",
+            "secret": True,
+        },
+    )
+    secret_key: str | None = field(
+        default=None,
+        metadata={"env": "ZOOM_MCP_SECRET_KEY", "help": "oauth: key encrypting stored Zoom tokens", "secret": True},
+    )
+    allowed_accounts: str = field(
+        default="",
+        metadata={
+            "env": "ZOOM_MCP_ALLOWED_ACCOUNTS",
+            "help": "oauth: Zoom account ids whose users may sign in (* any)",
+        },
+    )
     # Diagnostics.
     log_level: str | None = field(
         default=None,

@@ -15,8 +15,8 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import anyio
 import mcp.types as types
@@ -162,6 +162,29 @@ def registration_report(
     return chosen, line
 
 
+class View(NamedTuple):
+    """What one request sees: its caller's registered tools, who the caller is, their scopes."""
+
+    specs: dict[str, ToolSpec]
+    tools: list[types.Tool]
+    principal: str
+    granted: frozenset[str] | None
+
+
+class RequestIdentity(Protocol):
+    """Who a request acts as, on a server shared by many users (remote mode).
+
+    Each user's scopes decide their tool list; Zoom calls made inside ``acting_as`` use that
+    user's token; write dedupe keys include the principal, so one user's retry never matches another's.
+    """
+
+    def principal(self, ctx: ServerRequestContext[Any]) -> str: ...
+
+    async def granted_scopes(self, principal: str) -> frozenset[str] | None: ...
+
+    def acting_as(self, principal: str) -> AbstractContextManager[None]: ...
+
+
 class ZoomServer(Server[dict[str, Any]]):
     """The zoom-mcp MCP server, bound to one executor.
 
@@ -179,8 +202,12 @@ class ZoomServer(Server[dict[str, Any]]):
         prompts: Sequence[PromptTemplate] | None = None,
         scope_probe_timeout: float = SCOPE_PROBE_TIMEOUT,
         write_guard: WriteGuard | None = None,
+        identity: RequestIdentity | None = None,
     ) -> None:
         self.executor = executor
+        self.identity = identity
+        # Per-user views (remote mode): the registered tools for each distinct set of granted scopes.
+        self._views: OrderedDict[frozenset[str] | None, tuple[dict[str, ToolSpec], list[types.Tool]]] = OrderedDict()
         # Remembers non-idempotent writes so a client's retry of one is not sent twice.
         self.writes = write_guard or WriteGuard()
         self.settings = settings
@@ -315,7 +342,7 @@ class ZoomServer(Server[dict[str, Any]]):
         # Writes still running when the connection ends are finished (each is bounded by
         # ZOOM_MCP_TIMEOUT and the retries), so their records say what really happened.
         async with anyio.create_task_group() as writes, anyio.create_task_group() as tg:
-            if not self._probe_started:
+            if not self._probe_started and self.identity is None:
                 self._probe_started = True
                 tg.start_soon(self.probe_scopes)
             try:
@@ -326,6 +353,24 @@ class ZoomServer(Server[dict[str, Any]]):
             self._probe_started = False
 
     # Handlers -------------------------------------------------------------------------------
+
+    async def _view(self, ctx: ServerRequestContext[Any]) -> View:
+        """The tools this request's caller may use, and who the caller is ("" on a one-user server)."""
+        if self.identity is None:
+            return View(self._specs, self._tools, "", self._granted)
+        principal = self.identity.principal(ctx)
+        granted = await self.identity.granted_scopes(principal)
+        view = self._views.get(granted)
+        if view is None:
+            chosen = select(self.catalog, granted, self.selection)
+            view = ({spec.name: spec for spec in chosen}, [to_tool(spec) for spec in chosen])
+            self._views[granted] = view
+            while len(self._views) > MAX_TRACKED_SESSIONS:
+                self._views.popitem(last=False)
+        return View(view[0], view[1], principal, granted)
+
+    def _acting(self, principal: str) -> AbstractContextManager[None]:
+        return self.identity.acting_as(principal) if self.identity is not None else nullcontext()
 
     def _input_schema(self, name: str) -> dict[str, Any] | None:
         spec = self._specs.get(name)
@@ -338,15 +383,17 @@ class ZoomServer(Server[dict[str, Any]]):
         if self._probe_started:
             with anyio.move_on_after(LIST_GRACE):
                 await self._scopes_settled.wait()
-        return types.ListToolsResult(tools=list(self._tools))
+        return types.ListToolsResult(tools=list((await self._view(ctx)).tools))
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult | types.InputRequiredResult:
         self._track(ctx)
-        spec = self._specs.get(params.name)
+        view = await self._view(ctx)
+        principal = view.principal
+        spec = view.specs.get(params.name)
         if spec is None:
-            raise MCPError(code=types.INVALID_PARAMS, message=self._unknown_tool(params.name))
+            raise MCPError(code=types.INVALID_PARAMS, message=self._unknown_tool(params.name, view.granted))
         arguments = dict(params.arguments or {})
         # Clients without elicitation are not asked: they see destructiveHint and gate the call themselves.
         if self._should_confirm(ctx, spec, arguments):
@@ -360,11 +407,12 @@ class ZoomServer(Server[dict[str, Any]]):
         wait = progress.Wait()
         async with progress.reporting(ctx.session.report_progress, wait):
             write = self._guarded_write(spec, arguments)
-            if write is None:
-                with progress.tracking(wait):
-                    result = await self._run(spec, arguments)
-            else:
-                result = await self._run_once(ctx, spec, arguments, write, wait)
+            with self._acting(principal):
+                if write is None:
+                    with progress.tracking(wait):
+                        result = await self._run(spec, arguments)
+                else:
+                    result = await self._run_once(ctx, spec, arguments, write, wait, principal)
         return to_call_result(result, structured=self.settings.structured_content)
 
     async def _run(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolResult:
@@ -381,9 +429,10 @@ class ZoomServer(Server[dict[str, Any]]):
         arguments: dict[str, Any],
         args: ToolInput,
         wait: progress.Wait,
+        principal: str = "",
     ) -> ToolResult:
         """A write that an identical recent call (a client's retry) does not send again."""
-        key = dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True))
+        key = dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True), principal=principal)
 
         async def call() -> ToolResult:
             with progress.tracking(wait):
@@ -420,32 +469,33 @@ class ZoomServer(Server[dict[str, Any]]):
             return False
         return True
 
-    def _unknown_tool(self, name: str) -> str:
+    def _unknown_tool(self, name: str, granted: frozenset[str] | None) -> str:
         known = next((spec for spec in self.catalog if spec.name == name), None)
         if known is None:
             return f"Unknown tool: {name}"
         if self.selection.read_only and not known.read_only:
             return f"Unknown tool: {name} (not available: the server runs read-only)"
-        if not known.scopes.met_by(self._granted):
+        if not known.scopes.met_by(granted):
             return (
                 f"Unknown tool: {name} (not available: needs one of the scopes {' '.join(known.scopes.alternatives)})"
             )
         return f"Unknown tool: {name} (not available: excluded by the server's tool selection)"
 
-    def _prompts(self) -> dict[str, PromptTemplate]:
-        return {p.name: p for p in self.prompt_templates if p.available(self._specs)}
+    def _prompts(self, specs: dict[str, ToolSpec]) -> dict[str, PromptTemplate]:
+        return {p.name: p for p in self.prompt_templates if p.available(specs)}
 
     async def _list_prompts(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
         self._track(ctx)
-        return types.ListPromptsResult(prompts=[p.to_prompt() for p in self._prompts().values()])
+        specs = (await self._view(ctx)).specs
+        return types.ListPromptsResult(prompts=[p.to_prompt() for p in self._prompts(specs).values()])
 
     async def _get_prompt(
         self, ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
     ) -> types.GetPromptResult:
         self._track(ctx)
-        prompt = self._prompts().get(params.name)
+        prompt = self._prompts((await self._view(ctx)).specs).get(params.name)
         if prompt is None:
             raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown prompt: {params.name}")
         try:
