@@ -3,6 +3,7 @@ through the sandbox's Zoom, lists and calls tools as its user, refreshes and rev
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,9 @@ import mcp.types as types
 import pytest
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import OAuthToken
 
 from tests.local_servers import served_sandbox
-from tests.remote_parts import MemoryStorage, SignedInClient, as_user, instances, remote_sandbox, server_env
+from tests.remote_parts import SignedInClient, as_user, instances, remote_sandbox, server_env
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -58,3 +58,51 @@ async def test_sign_in_call_refresh_and_revoke(zoom: tuple[Sandbox, str], remote
     assert signed.authorizations == 1
     first = signed.storage.tokens
     assert first is not None and first.refresh_token
+
+    # An hour on, the access token's lifetime is up: the SDK's client refreshes it before its next request.
+    provider = signed.provider()
+    async with httpx2.AsyncClient(auth=provider) as http:
+        async with Client(streamable_http_client(f"{remote}/mcp", http_client=http)) as c:
+            await c.list_tools()
+        provider.context.token_expiry_time = time.time() - 1
+        async with Client(streamable_http_client(f"{remote}/mcp", http_client=http)) as c:
+            assert "bruno.alvarez@northwind.example" in text(await c.call_tool("mail_get_profile", {}))
+    again = signed
+    assert again.authorizations == 1, "refreshed, not signed in again"
+    second = again.storage.tokens
+    assert second is not None and second.access_token != first.access_token
+    assert second.refresh_token not in (None, first.refresh_token)
+
+    async with httpx2.AsyncClient(base_url=remote) as raw:
+        # Rotation: the spent refresh token is dead.
+        reused = await raw.post(
+            "/token", data=client_form(again, grant_type="refresh_token", refresh_token=first.refresh_token)
+        )
+        assert (reused.status_code, reused.json()["error"]) == (400, "invalid_grant")
+        # Revoking the access token ends the whole grant: the access token and its refresh token.
+        revoked = await raw.post("/revoke", data=client_form(again, token=second.access_token))
+        assert revoked.status_code == 200
+        denied = await raw.post("/mcp", json=LIST, headers=bearer(second.access_token))
+        assert denied.status_code == 401
+        assert (
+            f'resource_metadata="{remote}/.well-known/oauth-protected-resource/mcp"'
+            in denied.headers["www-authenticate"]
+        )
+        dead = await raw.post(
+            "/token", data=client_form(again, grant_type="refresh_token", refresh_token=second.refresh_token)
+        )
+        assert dead.json()["error"] == "invalid_grant"
+
+
+LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+
+
+def bearer(token: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream", **extra}
+
+
+def client_form(signed: SignedInClient, **fields: str | None) -> dict[str, str]:
+    info = signed.storage.client_info
+    assert info is not None
+    form = {"client_id": info.client_id, **({"client_secret": info.client_secret} if info.client_secret else {})}
+    return {**form, **{k: v for k, v in fields.items() if v is not None}}
