@@ -35,6 +35,9 @@ SECRET_KEY = "test-secret-key-" + "k" * 32
 APP_SCOPES = " ".join(sorted(catalog_scopes(ALL_TOOLS) | {"user:read:user"}))
 
 
+SERVE = (sys.executable, "-m", "zoom_mcp", "--transport", "http", "--auth", "oauth")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,7 +57,7 @@ def server_env(sandbox: Sandbox, sandbox_url: str, database_url: str, **extra: s
             "ZOOM_MCP_SECRET_KEY": SECRET_KEY,
             "ZOOM_MCP_DATABASE_URL": database_url,
             "ZOOM_MCP_ALLOWED_ACCOUNTS": sandbox.account_id,
-            "ZOOM_MCP_LOG_LEVEL": "warning",
+            "ZOOM_MCP_LOG_LEVEL": os.environ.get("ZOOM_MCP_TEST_LOG_LEVEL", "warning"),
         }
     )
     env.update(extra)
@@ -84,8 +87,7 @@ def instances(env: dict[str, str], count: int = 1) -> Iterator[tuple[str, list[I
             log = folder / f"instance{index}.log"
             with log.open("wb") as sink:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "zoom_mcp", "--transport", "http", "--auth", "oauth"]
-                    + ["--public-url", public, "--port", str(port)],
+                    [*SERVE, "--public-url", public, "--port", str(port)],
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=sink,

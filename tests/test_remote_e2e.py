@@ -46,7 +46,7 @@ def text(result: types.CallToolResult) -> str:
 
 
 async def test_sign_in_call_refresh_and_revoke(zoom: tuple[Sandbox, str], remote: str) -> None:
-    sandbox, sandbox_url = zoom
+    _sandbox, sandbox_url = zoom
     as_user(sandbox_url, "bruno.alvarez@northwind.example")
     signed = SignedInClient(remote)
     async with signed.http_client() as http, Client(streamable_http_client(f"{remote}/mcp", http_client=http)) as c:

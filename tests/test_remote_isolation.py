@@ -88,7 +88,7 @@ async def test_users_get_their_own_data_scopes_and_writes(zoom: tuple[Sandbox, s
         refused = await call(chioma, "mail_list_drafts", {})
         assert not refused.is_error
         async with chioma.http_client() as http, Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c:
-            with pytest.raises(MCPError, match="mail_create_draft .*not available: needs one of the scopes"):
+            with pytest.raises(MCPError, match=r"mail_create_draft .*not available: needs one of the scopes"):
                 await c.call_tool("mail_create_draft", {"subject": "no"})
 
         # A write by one user is theirs alone; the same call by another user is not a "retry" of it.
