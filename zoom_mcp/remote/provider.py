@@ -297,4 +297,3 @@ class ResourceGuard:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
-
