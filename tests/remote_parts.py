@@ -98,6 +98,11 @@ def instances(env: dict[str, str], count: int = 1) -> Iterator[tuple[str, list[I
         for instance in started:
             _wait_healthy(instance)
         yield public, started
+    except BaseException:
+        # What the servers logged says why a test failed (pytest shows captured output then).
+        for index, instance in enumerate(started):
+            print(f"--- instance {index} (port {instance.port}) ---\n{instance.output()}", file=sys.stderr)
+        raise
     finally:
         for instance in started:
             instance.process.terminate()

@@ -150,12 +150,17 @@ class ZoomOAuthProvider:
     async def exchange_refresh_token(
         self, client: OAuthClientInformationFull, refresh_token: Grant, scopes: list[str]
     ) -> OAuthToken:
+        issued: OAuthToken | None = None
         async with self.store.db.transaction() as tx:
             # The loser of two concurrent refreshes with one token gets invalid_grant; the grant
             # stays, and the winner's new tokens work.
-            if not await self.store.take_token(refresh_token.token, "refresh", tx):
-                raise TokenError("invalid_grant", "refresh token was already used")
-            return await self._issue(refresh_token.grant_id, scopes, tx)
+            if await self.store.take_token(refresh_token.token, "refresh", tx):
+                issued = await self._issue(refresh_token.grant_id, scopes, tx)
+        if issued is None:
+            # Raised out here: the SDK's errors are frozen dataclasses, which a context manager
+            # that re-raises (setting __traceback__) would turn into a FrozenInstanceError.
+            raise TokenError("invalid_grant", "refresh token was already used")
+        return issued
 
     async def _issue(self, grant_id: str, scopes: list[str], tx: Any) -> OAuthToken:
         access, refresh = new_secret(), new_secret()
