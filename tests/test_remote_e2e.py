@@ -3,6 +3,8 @@ through the sandbox's Zoom, lists and calls tools as its user, refreshes and rev
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.local_servers import served_sandbox
-from tests.remote_parts import SignedInClient, as_user, instances, remote_sandbox, server_env
+from tests.remote_parts import SERVE, SignedInClient, as_user, instances, remote_sandbox, server_env
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -45,8 +47,8 @@ def text(result: types.CallToolResult) -> str:
     return block.text
 
 
-async def test_sign_in_call_refresh_and_revoke(zoom: tuple[Sandbox, str], remote: str) -> None:
-    _sandbox, sandbox_url = zoom
+async def test_sign_in_call_refresh_and_revoke(zoom: tuple[Sandbox, str], remote: str, tmp_path: Path) -> None:
+    sandbox, sandbox_url = zoom
     as_user(sandbox_url, "bruno.alvarez@northwind.example")
     signed = SignedInClient(remote)
     async with signed.http_client() as http, Client(streamable_http_client(f"{remote}/mcp", http_client=http)) as c:
@@ -58,6 +60,13 @@ async def test_sign_in_call_refresh_and_revoke(zoom: tuple[Sandbox, str], remote
     assert signed.authorizations == 1
     first = signed.storage.tokens
     assert first is not None and first.refresh_token
+
+    # At rest: our tokens only as digests, Zoom's sealed; none of them readable in the database file.
+    database = b"".join(path.read_bytes() for path in tmp_path.glob("remote.db*"))
+    zoom_tokens = [t.value for t in sandbox.tokens.tokens.values()] + list(sandbox.tokens.refresh_tokens)
+    assert zoom_tokens
+    for secret in [first.access_token, first.refresh_token, *zoom_tokens]:
+        assert secret.encode() not in database
 
     # An hour on, the access token's lifetime is up: the SDK's client refreshes it before its next request.
     provider = signed.provider()
@@ -106,3 +115,21 @@ def client_form(signed: SignedInClient, **fields: str | None) -> dict[str, str]:
     assert info is not None
     form = {"client_id": info.client_id, **({"client_secret": info.client_secret} if info.client_secret else {})}
     return {**form, **{k: v for k, v in fields.items() if v is not None}}
+
+
+def test_oauth_mode_fails_closed_naming_every_missing_setting(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    env["HOME"] = str(tmp_path)
+    run = subprocess.run(
+        [*SERVE, "--public-url", "http://zoom-mcp.example.com"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 2
+    for name in ("ZOOM_MCP_SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_MCP_ALLOWED_ACCOUNTS"):
+        assert name in run.stderr
+    env.update(ZOOM_MCP_SECRET_KEY="k" * 40, ZOOM_CLIENT_ID="id", ZOOM_CLIENT_SECRET="s", ZOOM_MCP_ALLOWED_ACCOUNTS="*")
+    plain = subprocess.run(
+        [*SERVE, "--public-url", "http://zoom-mcp.example.com"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert plain.returncode == 2 and "must be https" in plain.stderr
+    stdio = subprocess.run([*SERVE[:3], "--auth", "oauth"], env=env, capture_output=True, text=True, timeout=60)
+    assert stdio.returncode == 2 and "add --transport http" in stdio.stderr
