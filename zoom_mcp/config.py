@@ -178,6 +178,14 @@ class Settings:
             "help": "oauth: Zoom account ids whose users may sign in (* any)",
         },
     )
+    rate_plan: str = field(
+        default="pro",
+        metadata={
+            "env": "ZOOM_MCP_RATE_PLAN",
+            "help": "oauth: the Zoom plan whose per-second limits all instances share (free, pro, business)",
+            "choices": ("free", "pro", "business"),
+        },
+    )
     # Diagnostics.
     log_level: str | None = field(
         default=None,

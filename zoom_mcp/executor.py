@@ -42,6 +42,7 @@ from zoom_mcp.shaping import PageCursor, decode_page_token, shape_page, shape_re
 log = logging.getLogger("zoom_mcp")
 
 Sleep = Callable[[float], Awaitable[None]]
+Throttle = Callable[[str], Awaitable[None]]
 
 # Requests in flight per call for send_many, by the tool's Zoom rate label: well under the
 # per-second limits of a Free plan (zoom-api.md §3), which are shared by every app on the account.
@@ -107,11 +108,14 @@ class Executor:
         auth: AuthProvider | None = None,
         sleep: Sleep = anyio.sleep,
         rng: random.Random | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self.settings = settings
         self.client = build_client(settings, transport)
         self.auth: AuthProvider = auth if auth is not None else auth_from_settings(settings, self.client)
         self._sleep = sleep
+        # Waits for a slot in a per-second budget shared with other instances (remote mode).
+        self._throttle = throttle
         self._rng = rng or random.Random()
         SECRETS.add_all(settings.secrets())
         install_log_filter()
@@ -201,6 +205,8 @@ class Executor:
             url = base_url(self.settings, request, self.auth.api_base_url) + request.path
             if not repeatable:
                 context.sent_unsafe = True
+            if self._throttle is not None:
+                await self._throttle(context.spec.rate)
             progress.note("waiting for Zoom")
             try:
                 answer = await self._attempt(request, url, token, repeatable)

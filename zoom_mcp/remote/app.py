@@ -30,9 +30,10 @@ from zoom_mcp.remote.crypto import Sealer
 from zoom_mcp.remote.database import Database, open_database
 from zoom_mcp.remote.identity import TokenIdentity
 from zoom_mcp.remote.provider import CALLBACK_PATH, ResourceGuard, ZoomOAuthProvider
+from zoom_mcp.remote.rate_budget import PLAN_LIMITS, SharedRateBudget
 from zoom_mcp.remote.store import Store
 from zoom_mcp.remote.write_store import SqlWriteStore
-from zoom_mcp.remote.zoom_tokens import UserZoomAuth, ZoomTokens
+from zoom_mcp.remote.zoom_tokens import CURRENT_USER, UserZoomAuth, ZoomTokens
 from zoom_mcp.server import ZoomServer
 from zoom_mcp.transports import HEALTH_PATH, MCP_PATH, healthz, transport_security
 from zoom_mcp.write_dedupe import WriteGuard
@@ -139,7 +140,14 @@ async def remote_app(
         store = Store(db, sealer)
         async with build_client(settings, transport) as client:
             tokens = ZoomTokens(store, settings, client)
-            async with Executor(settings, transport=transport, auth=UserZoomAuth(tokens)) as executor:
+            budget = SharedRateBudget(db, PLAN_LIMITS[settings.rate_plan])
+
+            async def throttle(label: str) -> None:
+                user = CURRENT_USER.get()
+                await budget.take((tokens.account_of(user) if user else None) or "unknown", label)
+
+            executor = Executor(settings, transport=transport, auth=UserZoomAuth(tokens), throttle=throttle)
+            async with executor:
                 server = ZoomServer(
                     executor, settings, identity=TokenIdentity(tokens), write_guard=WriteGuard(SqlWriteStore(db))
                 )

@@ -57,6 +57,7 @@ class ZoomTokens:
         self.client = client
         self.clock = clock
         self._cache: dict[str, dict[str, Any]] = {}
+        self._accounts: dict[str, str] = {}
         # Refreshes this process made (each one a rotation at Zoom); read by the race tests' callers.
         self.refreshes = 0
 
@@ -88,7 +89,13 @@ class ZoomTokens:
     def _keep(self, user: ZoomUser) -> dict[str, Any]:
         SECRETS.add(user.tokens.get("access_token"), user.tokens.get("refresh_token"))
         self._cache[user.user_id] = user.tokens
+        if user.account_id:
+            self._accounts[user.user_id] = user.account_id
         return user.tokens
+
+    def account_of(self, user_id: str) -> str | None:
+        """The Zoom account of a user this process has served (rate limits count per account)."""
+        return self._accounts.get(user_id)
 
     async def _renew(self, user_id: str, stale: str | None) -> dict[str, Any]:
         async with self.store.locked_zoom_user(user_id) as (user, save):
