@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -29,6 +30,7 @@ from zoom_mcp.sandbox.core import catalog_scopes
 from zoom_mcp.tools import ALL_TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent
+CONSENT_FORM = "action=/oauth/consent"
 CLIENT_REDIRECT = "http://127.0.0.1:9/callback"  # never contacted: the browser stops when it is redirected there
 SECRET_KEY = "test-secret-key-" + "k" * 32
 # The app's scopes: the whole catalog and "Get a user", which tells the server who signed in.
@@ -148,13 +150,21 @@ class RoundRobin(httpx2.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-async def browse(url: str, transport: httpx2.AsyncBaseTransport | None = None) -> dict[str, str]:
-    """Follow the authorize redirects like a browser until the client's redirect URI; its query."""
+async def browse(
+    url: str, transport: httpx2.AsyncBaseTransport | None = None, *, consent: str = "allow"
+) -> dict[str, str]:
+    """Follow the authorize redirects like a browser until the client's redirect URI; its query.
+
+    On the server's consent page it answers ``consent`` (allow or deny)."""
     async with httpx2.AsyncClient(transport=transport) as browser:
         for _ in range(10):
             if url.startswith(CLIENT_REDIRECT):
                 return dict(parse_qsl(urlsplit(url).query))
             response = await browser.get(url)
+            if response.status_code == 200 and CONSENT_FORM in response.text:
+                # Our consent page: the user allows this client, then signs in at Zoom.
+                fields = dict(re.findall(r"<input type=hidden name=(\w+) value='([^']*)'>", response.text))
+                response = await browser.post(urljoin(url, "/oauth/consent"), data={**fields, "action": consent})
             if response.status_code not in (302, 303, 307):
                 raise AssertionError(f"{url} answered {response.status_code}: {response.text[:300]}")
             url = urljoin(url, response.headers["location"])

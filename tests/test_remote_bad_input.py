@@ -148,7 +148,7 @@ async def test_bad_input_on_every_endpoint_is_refused_and_changes_nothing(
 
         # Zoom's redirect back with a state we never issued.
         forged = await flow.http.get("/oauth/zoom/callback", params={"code": "x", "state": "forged"})
-        assert forged.status_code == 400 and "expired or was already used" in forged.text
+        assert forged.status_code == 400 and "Open the sign-in from your MCP client in this browser" in forged.text
         tried += 1
 
         # Token endpoint: every bad exchange leaves the code usable by its rightful owner.
@@ -249,4 +249,41 @@ async def test_users_of_other_accounts_cannot_sign_in(zoom: tuple[Sandbox, str],
         assert flow.counts()["zoom_users"] == 0 and flow.counts()["auth_codes"] == 0
         # The Zoom grant made for the refused user was revoked at Zoom.
         assert not sandbox.tokens.refresh_tokens
+        await flow.http.aclose()
+
+
+async def test_consent_is_asked_for_each_client_and_bound_to_the_browser(
+    zoom: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    sandbox, sandbox_url = zoom
+    database = tmp_path / "remote.db"
+    as_user(sandbox_url, "bruno.alvarez@northwind.example")
+    with instances(server_env(sandbox, sandbox_url, str(database))) as (public, _):
+        flow = Flow(public, database)
+        await flow.register(client_name="Evil <b>Helper</b>")
+        _verifier, challenge = pkce()
+        start = await flow.http.get(f"/authorize?{flow.authorize_query(challenge)}")
+        assert start.status_code == 302 and start.headers["location"].startswith(f"{public}/oauth/consent?")
+        # The page names the client (escaped) and where its access goes, and cannot be framed.
+        async with httpx2.AsyncClient() as browser:
+            shown = await browser.get(start.headers["location"])
+            assert "Evil &lt;b&gt;Helper&lt;/b&gt;" in shown.text and "http://127.0.0.1:9" in shown.text
+            assert shown.headers["x-frame-options"] == "DENY"
+            request = dict(parse_qsl(urlsplit(start.headers["location"]).query))["request"]
+            # A form posted from elsewhere (no CSRF cookie) is refused and uses nothing up.
+            before = flow.counts()
+        async with httpx2.AsyncClient() as elsewhere:
+            forged = await elsewhere.post(
+                f"{public}/oauth/consent", data={"request": request, "csrf": "guess", "action": "allow"}
+            )
+            assert forged.status_code == 403
+            assert flow.counts() == before
+            # Zoom's redirect back reaching a browser that never approved: refused, nothing used up.
+            stray = await elsewhere.get(f"{public}/oauth/zoom/callback", params={"code": "x", "state": request})
+            assert stray.status_code == 400
+            assert flow.counts() == before
+        # Denying sends the client access_denied and ends the sign-in.
+        denied = await browse(f"{public}/authorize?{flow.authorize_query(challenge)}", consent="deny")
+        assert denied["error"] == "access_denied" and denied["state"] == "s1"
+        assert flow.counts()["auth_codes"] == 0 and flow.counts()["zoom_users"] == 0
         await flow.http.aclose()

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp
 from zoom_mcp.config import SettingError, Settings, split_csv
 from zoom_mcp.executor import Executor
 from zoom_mcp.http import build_client
+from zoom_mcp.remote.consent import CONSENT_PATH, Consent
 from zoom_mcp.remote.crypto import Sealer
 from zoom_mcp.remote.database import Database, open_database
 from zoom_mcp.remote.identity import TokenIdentity
@@ -114,6 +115,7 @@ def build_app(server: ZoomServer, provider: ZoomOAuthProvider, remote: RemoteSet
         custom_starlette_routes=[
             Route(HEALTH_PATH, healthz, methods=["GET"]),
             Route(CALLBACK_PATH, provider.zoom_callback, methods=["GET"]),
+            Route(CONSENT_PATH, Consent(provider).handle, methods=["GET", "POST"]),
         ],
     )
     return ResourceGuard(app, remote.resource)

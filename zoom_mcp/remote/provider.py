@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import httpx2
 from mcp.server.auth.provider import (
@@ -33,12 +33,13 @@ from mcp.server.auth.provider import (
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.config import Settings
 from zoom_mcp.login import LoginError
 from zoom_mcp.remote import zoom_signin
+from zoom_mcp.remote.consent import CONSENT_PATH, EXPIRED, came_through_consent, page
 from zoom_mcp.remote.store import SignIn, Store, new_secret
 
 log = logging.getLogger("zoom_mcp.remote")
@@ -103,11 +104,12 @@ class ZoomOAuthProvider:
     async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
         if params.resource is not None and not same_resource(params.resource, self.resource):
             raise AuthorizeError("invalid_target", f"this server issues tokens only for {self.resource}")
-        verifier, challenge = zoom_signin.pkce_pair()
+        verifier, _challenge = zoom_signin.pkce_pair()
         state = new_secret()
         sign_in = SignIn(client.client_id, params.model_dump(mode="json"), verifier)
         await self.store.begin_sign_in(state, sign_in, SIGN_IN_TTL)
-        return zoom_signin.authorize_url(self.settings, self.callback_url, state, challenge)
+        # The user first says which client they let in (consent.py), then signs in at Zoom.
+        return f"{self.public_url}{CONSENT_PATH}?{urlencode({'request': state})}"
 
     # Codes ------------------------------------------------------------------------------------
 
@@ -199,9 +201,15 @@ class ZoomOAuthProvider:
 
     async def zoom_callback(self, request: Request) -> Response:
         query = request.query_params
-        sign_in = await self.store.take_sign_in(query.get("state", ""))
+        state = query.get("state", "")
+        if not came_through_consent(request, state):
+            # Not the browser that approved this client (or no approval at all): nothing is used up.
+            return page(
+                400, "Sign-in not approved here", "<p>Open the sign-in from your MCP client in this browser.</p>"
+            )
+        sign_in = await self.store.take_sign_in(state)
         if sign_in is None:
-            return _page(400, "This sign-in has expired or was already used. Start again from your MCP client.")
+            return page(400, "Sign-in expired", f"<p>{html.escape(EXPIRED)}</p>")
         params = AuthorizationParams.model_validate(sign_in.params)
 
         def back(**answer: str | None) -> RedirectResponse:
@@ -248,12 +256,6 @@ class ZoomOAuthProvider:
         if self.allowed_accounts is not None and who.account_id not in self.allowed_accounts:
             return f"users of Zoom account {who.account_id} may not sign in to this server"
         return None
-
-
-def _page(status: int, text: str) -> HTMLResponse:
-    head = "<!doctype html><html><head><meta charset=utf-8><title>zoom-mcp</title></head>"
-    body = f"{head}<body><p>{html.escape(text)}</p></body></html>"
-    return HTMLResponse(body, status_code=status)
 
 
 class ResourceGuard:

@@ -93,10 +93,20 @@ class Store:
             self.clock() + ttl,
         )
 
+    async def peek_sign_in(self, state: str) -> SignIn | None:
+        """The sign-in, left in place (the consent page shows it before the user goes to Zoom)."""
+        row = await self.db.fetchone(
+            "SELECT client_id, params, verifier, expires_at FROM sign_ins WHERE state_hash = ?", digest(state)
+        )
+        return self._sign_in(row)
+
     async def take_sign_in(self, state: str) -> SignIn | None:
         row = await self.db.fetchone(
             "DELETE FROM sign_ins WHERE state_hash = ? RETURNING client_id, params, verifier, expires_at", digest(state)
         )
+        return self._sign_in(row)
+
+    def _sign_in(self, row: Any) -> SignIn | None:
         if row is None or row[3] < self.clock():
             return None
         opened = self.sealer.open(row[2]) or {}

@@ -8,6 +8,8 @@ decides whether the user may sign in at all.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,16 @@ from zoom_mcp.auth import api_base_from
 from zoom_mcp.config import Settings
 from zoom_mcp.login import AUTHORIZE_PATH, REVOKE_PATH, _exchange, _post, pkce_pair
 
-__all__ = ["ZoomIdentity", "authorize_url", "exchange_code", "pkce_pair", "revoke", "token_record", "who_signed_in"]
+__all__ = [
+    "ZoomIdentity",
+    "authorize_url",
+    "challenge_of",
+    "exchange_code",
+    "pkce_pair",
+    "revoke",
+    "token_record",
+    "who_signed_in",
+]
 
 DEFAULT_EXPIRES_IN = 3600.0
 
@@ -29,6 +40,12 @@ class ZoomIdentity:
     user_id: str
     email: str
     account_id: str
+
+
+def challenge_of(verifier: str) -> str:
+    """The S256 PKCE challenge of a verifier (RFC 7636 §4.2)."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def authorize_url(settings: Settings, redirect_uri: str, state: str, challenge: str) -> str:
