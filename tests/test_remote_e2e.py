@@ -4,7 +4,6 @@ through the sandbox's Zoom, lists and calls tools as its user, refreshes and rev
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,8 @@ from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.local_servers import served_sandbox
-from tests.remote_parts import SERVE, SignedInClient, as_user, instances, remote_sandbox, server_env
+from tests.remote_parts import SignedInClient, as_user, instances, remote_sandbox, server_env
+from zoom_mcp import cli
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -117,19 +117,20 @@ def client_form(signed: SignedInClient, **fields: str | None) -> dict[str, str]:
     return {**form, **{k: v for k, v in fields.items() if v is not None}}
 
 
-def test_oauth_mode_fails_closed_naming_every_missing_setting(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
-    env["HOME"] = str(tmp_path)
-    run = subprocess.run(
-        [*SERVE, "--public-url", "http://zoom-mcp.example.com"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert run.returncode == 2
+def test_oauth_mode_fails_closed_naming_every_missing_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [name for name in os.environ if name.startswith("ZOOM_")]:
+        monkeypatch.delenv(name)
+    serve = ["--transport", "http", "--auth", "oauth", "--public-url", "http://zoom-mcp.example.com"]
+    assert cli.run(serve) == 2
+    missing = capsys.readouterr().err
     for name in ("ZOOM_MCP_SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_MCP_ALLOWED_ACCOUNTS"):
-        assert name in run.stderr
-    env.update(ZOOM_MCP_SECRET_KEY="k" * 40, ZOOM_CLIENT_ID="id", ZOOM_CLIENT_SECRET="s", ZOOM_MCP_ALLOWED_ACCOUNTS="*")
-    plain = subprocess.run(
-        [*SERVE, "--public-url", "http://zoom-mcp.example.com"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert plain.returncode == 2 and "must be https" in plain.stderr
-    stdio = subprocess.run([*SERVE[:3], "--auth", "oauth"], env=env, capture_output=True, text=True, timeout=60)
-    assert stdio.returncode == 2 and "add --transport http" in stdio.stderr
+        assert name in missing
+    for name, value in (("ZOOM_MCP_SECRET_KEY", "k" * 40), ("ZOOM_CLIENT_ID", "id"), ("ZOOM_CLIENT_SECRET", "s")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ZOOM_MCP_ALLOWED_ACCOUNTS", "*")
+    assert cli.run(serve) == 2
+    assert "must be https" in capsys.readouterr().err
+    assert cli.run(["--auth", "oauth"]) == 2
+    assert "add --transport http" in capsys.readouterr().err
