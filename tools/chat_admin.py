@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
-from zoom_mcp.chat_format import decode_channels, decode_members
+from zoom_mcp.chat_format import decode_channel, decode_channels, decode_members
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChannelId, ChatPageSize, ChatPageToken, MemberEmails, NonEmpty
 from zoom_mcp.tools.chat_channels import MemberRef, UpdateType, encode_csv_query, encode_email_objects
@@ -67,6 +67,7 @@ TOOLS = [
         endpoint="GET /chat/users/{userId}/channels/{channelId}",
         input=OwnedChannel,
         scopes=needs("chat_channel:read:admin", granular="team_chat:read:user_channel:admin"),
+        decode=decode_channel,
         toolset="chat_admin",
         rate="medium",
         read_only=True,
