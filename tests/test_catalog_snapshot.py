@@ -32,7 +32,8 @@ async def served(connected: Client) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 async def full_catalog(client: ClientFactory) -> dict[str, dict[str, Any]]:
-    async with client() as connected:
+    # Every tool, the opt-in toolsets too; the default list is pinned in test_default_catalog.
+    async with client(env={"ZOOM_MCP_TOOLSETS": "all"}) as connected:
         return await served(connected)
 
 
@@ -69,11 +70,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "Channel owner id or email; default: you"},
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "name": {"type": "string", "description": "New name", "maxLength": 128},
+                        "name": {"type": "string", "description": "New name; max 128 chars"},
                         "type": {
-                            "enum": [1, 2, 3, 5],
-                            "type": "integer",
-                            "description": "1 private, 2 private same account, 3 public, 5 public incl. external",
+                            "enum": ["private", "private_org", "public", "public_external"],
+                            "type": "string",
+                            "description": "private_org: one account's members; public_external: other accounts may join",
                         },
                     },
                     "required": ["channel_id"],
@@ -288,12 +289,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "name": {"description": "Channel name", "maxLength": 128, "type": "string"},
+                        "name": {"description": "Channel name; max 128 chars", "type": "string"},
                         "type": {
-                            "default": 1,
-                            "description": "1 private, 2 private same account, 3 public, 4 group chat",
-                            "enum": [1, 2, 3, 4],
-                            "type": "integer",
+                            "description": "private_org: one account's members; public: anyone in the account may join; default private",
+                            "enum": ["private", "private_org", "public", "group_chat"],
+                            "type": "string",
                         },
                         "members": {
                             "description": "Member emails",
@@ -336,11 +336,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "name": {"type": "string", "description": "New name", "maxLength": 128},
+                        "name": {"type": "string", "description": "New name; max 128 chars"},
                         "type": {
-                            "enum": [1, 2, 3, 5],
-                            "type": "integer",
-                            "description": "1 private, 2 private same account, 3 public, 5 public incl. external",
+                            "enum": ["private", "private_org", "public", "public_external"],
+                            "type": "string",
+                            "description": "private_org: one account's members; public_external: other accounts may join",
                         },
                     },
                     "required": ["channel_id"],
@@ -479,8 +479,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "type": "array",
                         },
                         "id_kind": {
-                            "default": "user",
-                            "description": "User ids or member ids",
+                            "description": "User ids or member ids; default user",
                             "enum": ["user", "member"],
                             "type": "string",
                         },
@@ -523,8 +522,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "type": {
-                            "default": "company",
-                            "description": "Company or external contacts",
+                            "description": "Company or external contacts; default company",
                             "enum": ["company", "external"],
                             "type": "string",
                         },
@@ -566,13 +564,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "chat_user": {"type": "string", "description": "Contact email or user id"},
-                        "channel": {"type": "string", "description": "Channel id"},
-                        "date": {"format": "date", "type": "string", "description": "Day; default today"},
+                        "chat_user": {"type": "string", "description": "Contact email or user id; or channel"},
+                        "channel": {"type": "string", "description": "Channel id; or chat_user"},
+                        "date": {"type": "string", "description": "Day; default today; YYYY-MM-DD"},
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
-                    "oneOf": [{"required": ["chat_user"]}, {"required": ["channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -607,8 +604,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
@@ -629,8 +626,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
@@ -651,9 +648,9 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "message": {"description": "Message text", "minLength": 1, "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "message": {"description": "Message text", "type": "string"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "reply_main_message_id": {
                             "type": "string",
                             "description": "Parent message id to reply in its thread",
@@ -665,7 +662,6 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         },
                     },
                     "required": ["message"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -682,15 +678,14 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "from_time": {"format": "date-time", "type": "string", "description": "Start; default today"},
                         "to_time": {"format": "date-time", "type": "string", "description": "End; default now"},
                         "search_key": {"type": "string", "description": "Only messages containing this text"},
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -705,15 +700,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "description": "Get one Team Chat message by id.",
                 "inputSchema": {
                     "type": "object",
-                    "description": "A message, and the chat it is in (Zoom needs both).",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                     },
                     "required": ["message_id"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -731,12 +724,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
-                        "message": {"description": "New message text", "minLength": 1, "type": "string"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
+                        "message": {"description": "New message text", "type": "string"},
                     },
                     "required": ["message_id", "message"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -751,15 +743,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "description": "Delete a message you sent. Permanent.",
                 "inputSchema": {
                     "type": "object",
-                    "description": "A message, and the chat it is in (Zoom needs both).",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                     },
                     "required": ["message_id"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -777,18 +767,16 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "action": {
-                            "default": "add",
-                            "description": "Add or remove",
+                            "description": "Add or remove; default add",
                             "enum": ["add", "remove"],
                             "type": "string",
                         },
-                        "emoji": {"description": "Emoji character", "minLength": 1, "type": "string"},
+                        "emoji": {"description": "Emoji character", "type": "string"},
                     },
                     "required": ["message_id", "emoji"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -806,11 +794,10 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "action": {
-                            "default": "read",
-                            "description": "Mark read or unread",
+                            "description": "Mark read or unread; default read",
                             "enum": ["read", "unread"],
                             "type": "string",
                         },
@@ -821,7 +808,6 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         },
                     },
                     "required": ["message_id"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -840,18 +826,16 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "file_path": {
                             "description": "File path inside the upload folder",
-                            "minLength": 1,
                             "type": "string",
                         },
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "reply_main_message_id": {
                             "type": "string",
                             "description": "Parent message id to reply in its thread",
                         },
                     },
                     "required": ["file_path"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -870,7 +854,6 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "file_path": {
                             "description": "File path inside the upload folder",
-                            "minLength": 1,
                             "type": "string",
                         },
                     },
@@ -914,8 +897,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date, within 6 months", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date, within 6 months; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
@@ -935,8 +918,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date, within 6 months", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date, within 6 months; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
@@ -977,7 +960,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                     },
                     "required": ["draft_id"],
                 },
@@ -997,12 +980,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "to": {
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "type": "array",
                             "description": "Recipients",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1029,14 +1012,14 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                         "to": {
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "type": "array",
                             "description": "Recipients",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1064,7 +1047,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                     },
                     "required": ["draft_id"],
                 },
@@ -1083,7 +1066,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                     },
                     "required": ["draft_id"],
                 },
@@ -1117,7 +1100,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
+                        "label_id": {"description": "Label id", "type": "string"},
                     },
                     "required": ["label_id"],
                 },
@@ -1136,7 +1119,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "name": {"description": "Label name", "minLength": 1, "type": "string"},
+                        "name": {"description": "Label name", "type": "string"},
                         "parent_id": {"type": "string", "description": "Parent label id"},
                     },
                     "required": ["name"],
@@ -1156,8 +1139,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
-                        "name": {"minLength": 1, "type": "string", "description": "New name"},
+                        "label_id": {"description": "Label id", "type": "string"},
+                        "name": {"type": "string", "description": "New name"},
                         "parent_id": {"type": "string", "description": "Parent label id"},
                     },
                     "required": ["label_id"],
@@ -1177,8 +1160,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
-                        "name": {"description": "Label name", "minLength": 1, "type": "string"},
+                        "label_id": {"description": "Label id", "type": "string"},
+                        "name": {"description": "Label name", "type": "string"},
                         "parent_id": {"type": "string", "description": "Parent label id"},
                     },
                     "required": ["label_id", "name"],
@@ -1198,7 +1181,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
+                        "label_id": {"description": "Label id", "type": "string"},
                     },
                     "required": ["label_id"],
                 },
@@ -1232,7 +1215,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "start_history_id": {"description": "historyId", "minLength": 1, "type": "string"},
+                        "start_history_id": {"description": "historyId", "type": "string"},
                         "history_types": {
                             "items": {
                                 "enum": ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
@@ -1309,12 +1292,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "to": {
                             "description": "Recipients",
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "minItems": 1,
                             "type": "array",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1343,12 +1326,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "to": {
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "type": "array",
                             "description": "Recipients",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1539,7 +1522,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "attachment_id": {"description": "Attachment id", "minLength": 1, "type": "string"},
+                        "attachment_id": {"description": "Attachment id", "type": "string"},
                         "filename": {"type": "string", "description": "Listed file name"},
                         "mime_type": {"type": "string", "description": "Listed type"},
                     },
@@ -1616,7 +1599,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "delegate_email": {"description": "Delegate email", "format": "email", "type": "string"},
+                        "delegate_email": {"description": "Delegate email", "type": "string"},
                     },
                     "required": ["delegate_email"],
                 },
@@ -1635,7 +1618,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "delegate_email": {"description": "Delegate email", "format": "email", "type": "string"},
+                        "delegate_email": {"description": "Delegate email", "type": "string"},
                     },
                     "required": ["delegate_email"],
                 },
@@ -1654,7 +1637,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "delegate_email": {"description": "Delegate email", "format": "email", "type": "string"},
+                        "delegate_email": {"description": "Delegate email", "type": "string"},
                     },
                     "required": ["delegate_email"],
                 },
@@ -1688,7 +1671,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "filter_id": {"description": "Filter id", "minLength": 1, "type": "string"},
+                        "filter_id": {"description": "Filter id", "type": "string"},
                     },
                     "required": ["filter_id"],
                 },
@@ -1718,7 +1701,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "type": "array",
                             "description": "Remove label ids",
                         },
-                        "forward": {"format": "email", "type": "string", "description": "Forward to"},
+                        "forward": {"type": "string", "description": "Forward to"},
                     },
                 },
                 "annotations": {
@@ -1736,7 +1719,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "filter_id": {"description": "Filter id", "minLength": 1, "type": "string"},
+                        "filter_id": {"description": "Filter id", "type": "string"},
                     },
                     "required": ["filter_id"],
                 },
@@ -1781,7 +1764,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1800,7 +1783,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                         "read": {"type": "boolean", "description": "Mark read; false: unread"},
                         "starred": {"type": "boolean", "description": "Star; false: unstar"},
                         "important": {"type": "boolean", "description": "Mark important; false: not"},
@@ -1834,7 +1817,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1853,7 +1836,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1872,7 +1855,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1943,6 +1926,18 @@ async def test_granular_mail_scopes(client: ClientFactory, full_catalog: dict[st
 
 
 @pytest.mark.anyio
+async def test_default_catalog(client: ClientFactory, full_catalog: dict[str, Any]) -> None:
+    async with client() as connected:
+        tools = await served(connected)
+    assert all(tools[name] == full_catalog[name] for name in tools)
+    # Under Cursor's 80-tool warning: the deprecated IM tools are opt-in (--toolsets chat_im).
+    assert len(tools) <= 77
+    assert sorted(set(full_catalog) - set(tools)) == snapshot(
+        ["chat_im_list_messages", "chat_im_list_session_messages", "chat_im_list_sessions", "chat_im_send_message"]
+    )
+
+
+@pytest.mark.anyio
 async def test_read_only(client: ClientFactory, full_catalog: dict[str, Any]) -> None:
     async with client(env={"ZOOM_MCP_READ_ONLY": "1"}) as connected:
         tools = await served(connected)
@@ -1957,9 +1952,6 @@ async def test_read_only(client: ClientFactory, full_catalog: dict[str, Any]) ->
             "chat_get_channel",
             "chat_get_contact",
             "chat_get_message",
-            "chat_im_list_messages",
-            "chat_im_list_session_messages",
-            "chat_im_list_sessions",
             "chat_list_channel_members",
             "chat_list_channels",
             "chat_list_contacts",

@@ -72,7 +72,7 @@ def _non_string_enums(name: str, schema: Schema) -> list[str]:
 
 
 def _formats_other_than_date_time(name: str, schema: Schema) -> list[str]:
-    return [f"{path}:{node['format']}" for path, node in nodes(schema) if node.get("format", "date-time") != "date-time"]
+    return [f"{path}:{node['format']}" for path, node in nodes(schema) if node.get("format") not in (None, "date-time")]
 
 
 def _combinators_anywhere(*keys: str) -> Callable[[str, Schema], list[str]]:
@@ -87,8 +87,11 @@ RULES = [
         "tools.N.custom.input_schema: input_schema does not support oneOf, allOf, or anyOf at the top level",
         _root_keys("oneOf", "allOf", "anyOf"),
     ),
-    Rule("anthropic", "tools.N.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'",
-         _name_pattern(r"[a-zA-Z0-9_-]{1,128}")),
+    Rule(
+        "anthropic",
+        "tools.N.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'",
+        _name_pattern(r"[a-zA-Z0-9_-]{1,128}"),
+    ),
     # OpenAI Chat Completions and Responses, strict or not.
     Rule(
         "openai",
@@ -101,8 +104,11 @@ RULES = [
         "'not' at the top level.",
         _root_keys("oneOf", "anyOf", "allOf", "enum", "not"),
     ),
-    Rule("openai", "Invalid 'tools[0].function.name': string does not match pattern. Expected ^[a-zA-Z0-9_-]{1,64}$",
-         _name_pattern(r"[a-zA-Z0-9_-]{1,64}")),
+    Rule(
+        "openai",
+        "Invalid 'tools[0].function.name': string does not match pattern. Expected ^[a-zA-Z0-9_-]{1,64}$",
+        _name_pattern(r"[a-zA-Z0-9_-]{1,64}"),
+    ),
     # Gemini function declarations (``parameters``: an OpenAPI 3.0 subset).
     Rule(
         "gemini",
@@ -121,8 +127,11 @@ RULES = [
         "Invalid JSON payload received. Unknown name \"oneOf\" at 'tools[0].function_declarations[0].parameters'",
         _combinators_anywhere("oneOf", "allOf", "not", "if"),
     ),
-    Rule("gemini", "function_declarations[0].name: Invalid function name. Must start with a letter or an underscore",
-         _name_pattern(r"[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}")),
+    Rule(
+        "gemini",
+        "function_declarations[0].name: Invalid function name. Must start with a letter or an underscore",
+        _name_pattern(r"[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}"),
+    ),
 ]
 
 
