@@ -144,6 +144,15 @@ def test_channel_types_are_words_sent_as_zoom_codes() -> None:
         spec.input.model_validate({"name": "eng", "type": 3})
 
 
+@pytest.mark.anyio
+async def test_results_name_channel_types_in_words() -> None:
+    spec = BY_NAME["chat_get_channel"]
+    assert spec.decode is not None
+    for code, word in ((1, "private"), (2, "private_org"), (3, "public"), (4, "group_chat"), (5, "public_external")):
+        decoded = await spec.decode({"id": "C1", "type": code}, spec.input(channel_id="C1"), None)  # type: ignore[arg-type]
+        assert decoded == {"id": "C1", "type": word}
+
+
 # --- end to end, through the MCP client against the sandbox ------------------------------------
 
 
