@@ -59,7 +59,8 @@ ChatPageToken = Annotated[
     Field(description="From last result; valid 15 min"),
 ]
 ReportPageSize = page_size(maximum=300, default=30)
-# Dates and times go on the wire in the exact text forms Zoom documents.
+# Dates and times go on the wire in the exact text forms Zoom documents. A date's ``format: date``
+# becomes a "YYYY-MM-DD" hint in the published schema (lean_schema), as Gemini takes only date-time.
 WireDate = Annotated[date, PlainSerializer(date.isoformat, return_type=str)]
 WireTime = Annotated[datetime, PlainSerializer(_utc_wire_time, return_type=str)]
 
@@ -76,7 +77,8 @@ def _one_line(value: str | None) -> str | None:
 # For values that become mail headers.
 SingleLine = AfterValidator(_one_line)
 
-EmailAddress = Annotated[str, AfterValidator(check_address), Field(json_schema_extra={"format": "email"})]
+# Checked by validation, not by a schema ``format``: Gemini refuses every format but date-time.
+EmailAddress = Annotated[str, AfterValidator(check_address)]
 ThreadId = Annotated[str, Field(min_length=1, serialization_alias="threadId", description="Thread id")]
 DraftId = Annotated[str, Field(min_length=1, serialization_alias="draftId", description="Draft id")]
 LabelId = Annotated[str, Field(min_length=1, serialization_alias="labelId", description="Label id")]
