@@ -208,12 +208,8 @@ class _OAuthTokenAuth(_ScopeListeners, ABC):
     def _accept(self, payload: dict[str, Any]) -> str:
         token: str = payload["access_token"]
         SECRETS.add(token, payload.get("refresh_token"))
-        try:
-            expires_in = float(payload.get("expires_in") or DEFAULT_EXPIRES_IN)
-        except (TypeError, ValueError):
-            expires_in = DEFAULT_EXPIRES_IN
         self._token = token
-        self._renew_at = self._clock() + max(expires_in - EXPIRY_MARGIN, expires_in / 2)
+        self._renew_at = self._clock() + renew_after(payload)
         self.api_base_url = self._api_base(payload.get("api_url"))
         self._accepted(payload)
         scope = payload.get("scope")
@@ -221,14 +217,19 @@ class _OAuthTokenAuth(_ScopeListeners, ABC):
         return token
 
     def _api_base(self, api_url: Any) -> str | None:
-        if not isinstance(api_url, str) or not api_url:
-            return None
-        base = api_url.rstrip("/")
-        # The token goes wherever this points, so only Zoom's hosts (or trusted ones) are taken.
-        if not token_allowed(httpx2.URL(base), self._settings):
-            log.warning("ignoring api_url %s from the token response: not a Zoom host", base)
-            return None
-        return base if base.endswith("/v2") else base + "/v2"
+        return api_base_from(api_url, self._settings)
+
+
+def api_base_from(api_url: Any, settings: Settings) -> str | None:
+    """The REST base a token response's ``api_url`` names, when it is a host that may see the token."""
+    if not isinstance(api_url, str) or not api_url:
+        return None
+    base = api_url.rstrip("/")
+    # The token goes wherever this points, so only Zoom's hosts (or trusted ones) are taken.
+    if not token_allowed(httpx2.URL(base), settings):
+        log.warning("ignoring api_url %s from the token response: not a Zoom host", base)
+        return None
+    return base if base.endswith("/v2") else base + "/v2"
 
 
 class AccountCredentialsAuth(_OAuthTokenAuth):
@@ -333,15 +334,7 @@ class RefreshTokenAuth(_OAuthTokenAuth):
             self._refresh_token = rotated
         previous = read_token_file(self.token_file) or {}
         record = {key: previous[key] for key in KEPT_FIELDS if key in previous}
-        record.update(
-            refresh_token=self._refresh_token,
-            origin=self._origin,
-            updated_at=datetime.now(UTC).isoformat(),
-            access_token=payload["access_token"],
-            renew_at=self._wall() + (self._renew_at - self._clock()),
-            scope=payload.get("scope") if isinstance(payload.get("scope"), str) else None,
-            api_url=payload.get("api_url") if isinstance(payload.get("api_url"), str) else None,
-        )
+        record.update(token_record(payload, self._refresh_token, self._origin, self._wall()))
         try:
             write_token_file(self.token_file, record)
         except OSError as exc:
@@ -356,6 +349,29 @@ class RefreshTokenAuth(_OAuthTokenAuth):
             fix=LOGIN_FIX,
             tracking_id=exc.tracking_id,
         )
+
+
+def renew_after(payload: dict[str, Any]) -> float:
+    """Seconds until a token from ``payload`` should be renewed: 60 s early, or halfway for short-lived ones."""
+    try:
+        expires_in = float(payload.get("expires_in") or DEFAULT_EXPIRES_IN)
+    except (TypeError, ValueError):
+        expires_in = DEFAULT_EXPIRES_IN
+    return max(expires_in - EXPIRY_MARGIN, expires_in / 2)
+
+
+def token_record(payload: dict[str, Any], refresh_token: str | None, origin: str | None, now: float) -> dict[str, Any]:
+    """What the token file keeps of a token response (``now``: wall-clock seconds, shared by processes)."""
+    scope, api_url = payload.get("scope"), payload.get("api_url")
+    return {
+        "refresh_token": refresh_token,
+        "origin": origin,
+        "updated_at": datetime.now(UTC).isoformat(),
+        "access_token": payload["access_token"],
+        "renew_at": now + renew_after(payload),
+        "scope": scope if isinstance(scope, str) else None,
+        "api_url": api_url if isinstance(api_url, str) else None,
+    }
 
 
 # Fields of the token file that a refresh keeps as they are (written by `zoom-mcp login`).

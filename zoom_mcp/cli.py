@@ -20,6 +20,7 @@ import anyio
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import ENVIRONMENT, Settings
+from zoom_mcp.login import LOGIN_COMMANDS, add_login_commands
 from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
 from zoom_mcp.tools import ALL_TOOLS
@@ -41,7 +42,8 @@ examples:
   zoom-mcp scopes --toolsets mail --granular  least-privilege scopes for the mail tools
   zoom-mcp call chat_list_channels '{}' --sandbox
   zoom-mcp doctor                             check credentials, token and granted scopes
-  zoom-mcp sandbox --port 9000                run the sandbox Zoom API on a port"""
+  zoom-mcp sandbox --port 9000                run the sandbox Zoom API on a port
+  zoom-mcp login                              sign in to a General (user-managed) Zoom app"""
 
 # Variables that would point a --sandbox run at a real account; the sandbox's own win.
 CREDENTIAL_ENV = (
@@ -143,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="serve the sandbox Zoom API on a port", formatter_class=formatter)
     sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sandbox.add_argument("--port", type=int, default=9000, help="port (default 9000)")
+    add_login_commands(commands, formatter)
     return parser
 
 
@@ -459,6 +462,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "call": cmd_call,
     "doctor": cmd_doctor,
     "sandbox": cmd_sandbox,
+    **LOGIN_COMMANDS,
 }
 
 
