@@ -470,6 +470,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run one command line; the exit code: 0 ok, 1 failed (error result, doctor problem), 2 usage."""
     ns = build_parser().parse_args(argv)
     try:
+        # ZOOM_MCP_SANDBOX=1 (an extension's sandbox switch) means --sandbox, for every command.
+        ns.sandbox = getattr(ns, "sandbox", False) or Settings.from_env().sandbox
         return COMMANDS[ns.command](ns)
     except UsageError as exc:
         print(f"zoom-mcp: {exc}", file=sys.stderr)
