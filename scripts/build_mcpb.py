@@ -7,16 +7,19 @@ through npx, so Node.js (npm) is needed.
 
     python scripts/build_mcpb.py            # validate, stage under build/mcpb/, pack into dist/
     python scripts/build_mcpb.py --check    # validate and stage only
+    python scripts/build_mcpb.py --smoke    # also unpack it and start it as Claude Desktop does (needs uv)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,9 +78,35 @@ def stage(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
+def smoke(bundle: Path) -> None:
+    """Unpack ``bundle`` and run its manifest's command with the sandbox switch on, as Claude Desktop would."""
+    target = ROOT / "build" / "mcpb-smoke"
+    shutil.rmtree(target, ignore_errors=True)
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(target)
+    config = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["server"]["mcp_config"]
+    # uv from PATH, or the one installed beside this interpreter (the release extra).
+    command = shutil.which(config["command"]) or shutil.which(config["command"], path=str(Path(sys.executable).parent))
+    if command is None:
+        raise BuildError(f"{config['command']} not found: the bundle runs with it (pip install uv)")
+    args = [arg.replace("${__dirname}", str(target)) for arg in config["args"]]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}, "ZOOM_MCP_SANDBOX": "true"}
+    done = subprocess.run(
+        [command, *args, "call", "chat_list_channels", '{"page_size": 1}'],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or "channels" not in done.stdout:
+        raise BuildError(f"the unpacked bundle did not run (exit {done.returncode}): {done.stderr[-2000:]}")
+    print(f"the bundle runs: {config['command']} {' '.join(config['args'])} answered a sandbox tool call")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="validate and stage, do not pack")
+    parser.add_argument("--smoke", action="store_true", help="after packing, unpack the bundle and run it with uv")
     ns = parser.parse_args(argv)
     try:
         version = check_versions()
@@ -91,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         output.parent.mkdir(exist_ok=True)
         mcpb("pack", str(staged), str(output))
         mcpb("info", str(output))
+        if ns.smoke:
+            smoke(output)
     except BuildError as exc:
         print(f"build_mcpb: {exc}", file=sys.stderr)
         return 1
