@@ -11,7 +11,14 @@ import httpx2
 import pytest
 
 from tests.loopback import ROOT, served, user_app_env
-from zoom_mcp.auth import LOGIN_FIX, RefreshTokenAuth, default_token_file, token_file_for, write_token_file
+from zoom_mcp.auth import (
+    LOGIN_FIX,
+    RefreshTokenAuth,
+    auth_from_settings,
+    default_token_file,
+    token_file_for,
+    write_token_file,
+)
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ZoomAuthError
 from zoom_mcp.sandbox import Sandbox
@@ -131,3 +138,22 @@ def test_each_app_and_account_has_its_own_default_token_file(tmp_path: Path, mon
     assert default_token_file(Settings(client_id="../../etc", client_secret="s")).parent.parent == me.parent.parent
     explicit = tmp_path / "mine.json"
     assert token_file_for(Settings(**app, token_file=explicit)) == explicit
+
+
+@pytest.mark.anyio
+async def test_the_single_token_file_of_earlier_versions_moves_to_the_apps_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    legacy = tmp_path / "zoom-mcp" / "token.json"
+    sandbox = Sandbox()
+    write_token_file(legacy, {"refresh_token": grant(sandbox)})
+    env = sandbox.settings_env(SANDBOX)
+    del env["ZOOM_ACCOUNT_ID"]
+    settings = Settings.from_env(env)
+    async with httpx2.AsyncClient(transport=sandbox.transport()) as http:
+        auth = auth_from_settings(settings, http)
+        assert isinstance(auth, RefreshTokenAuth)
+        await auth.token()
+    assert not legacy.exists()
+    assert json.loads(default_token_file(settings).read_text())["refresh_token"] in sandbox.tokens.refresh_tokens

@@ -448,6 +448,20 @@ def token_file_for(settings: Settings) -> Path:
     return (settings.token_file or default_token_file(settings)).expanduser()
 
 
+def _move_legacy_token_file(target: Path) -> None:
+    """Earlier versions kept one ``token.json`` for every app and account: it becomes the first one's file."""
+    legacy = config_dir() / "token.json"
+    if target.exists() or not legacy.is_file():
+        return
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.replace(legacy, target)
+    except OSError as exc:
+        log.warning("could not move %s to %s (%s)", legacy, target, type(exc).__name__)
+        return
+    log.info("moved the token file %s to %s (one file per app and account now)", legacy, target)
+
+
 def read_token_file(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -504,6 +518,8 @@ def auth_from_settings(
         if settings.account_id:
             return AccountCredentialsAuth(settings, client, clock=clock)
         token_file = token_file_for(settings)
+        if settings.token_file is None:
+            _move_legacy_token_file(token_file)
         # A token file exists after `zoom-mcp login`; naming one (or a refresh token) asks for user OAuth too.
         if settings.refresh_token or settings.token_file or token_file.exists():
             return RefreshTokenAuth(settings, client, token_file, clock=clock)
