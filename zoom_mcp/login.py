@@ -238,9 +238,10 @@ async def login(
             "code_challenge_method": "S256",
         }
         url = f"{oauth}{AUTHORIZE_PATH}?{urlencode(query)}"
-        print(f"Sign in to Zoom in your browser; waiting for the redirect to {redirect_uri}", file=sys.stderr)
-        if not open_browser or not webbrowser.open(url):
-            print(f"Open this URL to sign in:\n\n  {url}\n", file=sys.stderr, flush=True)
+        opened = open_browser and webbrowser.open(url)
+        lead = "If no browser opened, open" if opened else "Open"
+        print(f"{lead} this URL to sign in to Zoom:\n\n  {url}\n", file=sys.stderr)
+        print(f"Waiting for the redirect to {redirect_uri} ...", file=sys.stderr, flush=True)
         params = await server.wait(timeout)
     if params.get("error"):
         reason = {"access_denied": "the sign-in was declined", "state_mismatch": "the redirect's state did not match"}
