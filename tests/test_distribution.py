@@ -67,3 +67,21 @@ def test_a_copy_of_the_checkout_runs_from_its_own_folders(tmp_path: Path, entry:
     listed = subprocess.run([sys.executable, *entry], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert "mail_get_profile" in listed.stdout
+
+
+def test_the_extensions_sandbox_switch_keeps_calls_off_the_configured_account(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zoom_mcp.cli import run
+
+    # Credentials of an account that must not be used (an unreachable Zoom), and the switch on.
+    for name, value in {
+        "ZOOM_ACCOUNT_ID": "real-account",
+        "ZOOM_CLIENT_ID": "real-client",
+        "ZOOM_CLIENT_SECRET": "real-secret",
+        "ZOOM_OAUTH_BASE_URL": "http://127.0.0.1:9",
+        "ZOOM_MCP_SANDBOX": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert run(["call", "chat_list_channels", '{"page_size": 1}']) == 0
+    assert "channels" in capsys.readouterr().out

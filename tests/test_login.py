@@ -205,3 +205,39 @@ def test_the_authorize_page_refuses_an_unknown_client_or_redirect() -> None:
         for change in ({"client_id": "other"}, {"redirect_uri": "http://127.0.0.1:1/x"}, {"response_type": "token"}):
             refused = httpx2.get(f"{base}/oauth/authorize", params={**good, **change})
             assert refused.status_code == 400 and "location" not in refused.headers
+
+
+# ---- logout without a login, and when Zoom does not confirm -------------------------------------
+
+
+@pytest.mark.anyio
+async def test_logout_without_a_login_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from zoom_mcp.config import Settings
+    from zoom_mcp.login import logout
+
+    settings = Settings(client_id="sandbox-client", client_secret="sandbox-secret", token_file=tmp_path / "t.json")
+    assert await logout(settings, transport=Sandbox().transport()) == 0
+    assert "Not signed in: there is no token file at" in capsys.readouterr().out
+
+
+@pytest.mark.anyio
+async def test_logout_deletes_the_file_even_when_zoom_does_not_confirm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zoom_mcp.auth import write_token_file
+    from zoom_mcp.config import Settings
+    from zoom_mcp.login import logout
+
+    path = tmp_path / "t.json"
+    write_token_file(path, {"refresh_token": "some-refresh-token", "user": "avery.chen@northwind.example"})
+    # Wrong client secret: the sandbox refuses the revocation (invalid_client).
+    settings = Settings(
+        client_id="sandbox-client",
+        client_secret="not-the-secret",
+        token_file=path,
+        oauth_base_url="http://sandbox.zoom.test",
+    )
+    assert await logout(settings, transport=Sandbox().transport()) == 1
+    out = capsys.readouterr().out
+    assert "did not confirm the revocation (Invalid client_id or client_secret)" in out
+    assert not path.exists()
