@@ -54,6 +54,10 @@ class Settings:
         default=None,
         metadata={"env": "ZOOM_TOKEN_FILE", "help": "File keeping the newest user OAuth refresh token (0600)"},
     )
+    sandbox: bool = field(
+        default=False,
+        metadata={"env": "ZOOM_MCP_SANDBOX", "help": "Use the built-in sandbox Zoom (same as --sandbox)"},
+    )
     # Where Zoom is.
     api_base_url: str = field(
         default=API_BASE_URL, metadata={"env": "ZOOM_API_BASE_URL", "help": "REST API base", "url": True}

@@ -27,6 +27,7 @@ from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.sandbox.control import control_routes
 from zoom_mcp.sandbox.faults import Fault, daily_error, qps_error
 from zoom_mcp.sandbox.handlers import Bound
+from zoom_mcp.sandbox.oauth import oauth_routes
 from zoom_mcp.sandbox.routing import Call, Reply, SandboxError, User
 
 if TYPE_CHECKING:
@@ -284,7 +285,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 def build_app(sandbox: Sandbox) -> ASGIApp:
-    routes: list[Route] = [token_route(sandbox)]
+    routes: list[Route] = [token_route(sandbox), *oauth_routes(sandbox)]
     routes.extend(control_routes(sandbox))
     for spec in sorted(sandbox.specs, key=_specificity):
         endpoint = ApiEndpoint(sandbox, spec, sandbox.handlers.bind(spec))

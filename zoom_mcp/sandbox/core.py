@@ -17,7 +17,7 @@ from zoom_mcp.sandbox.chat_seed import seed_chat
 from zoom_mcp.sandbox.clock import Clock
 from zoom_mcp.sandbox.faults import FaultSet, RateLimiter
 from zoom_mcp.sandbox.handlers import HandlerTable, mail_handlers, mail_seeder
-from zoom_mcp.sandbox.oauth import OAuthConfig, TokenEndpoint, TokenStore
+from zoom_mcp.sandbox.oauth import ConsentSettings, OAuthConfig, TokenEndpoint, TokenStore
 from zoom_mcp.sandbox.paging import PageTokens
 from zoom_mcp.sandbox.state import SandboxState
 from zoom_mcp.scopes import parse_scopes
@@ -45,6 +45,8 @@ class Sandbox:
     400 or 401), ``retry_after`` (whether QPS 429s carry Retry-After) and
     ``message_date_window`` ("history": a message listing's ``date`` ends the window; "day":
     only that day) and ``invite_limit`` (members per invite call: 5, or 20 per ZoomNet).
+    ``auto_approve`` makes ``/oauth/authorize`` redirect at once (as the owner) instead of showing
+    its consent page; ``redirect_uris`` is the app's redirect allow-list (None accepts any).
     """
 
     def __init__(
@@ -68,6 +70,8 @@ class Sandbox:
         invite_limit: int = 5,
         mail_options: Any = None,
         strict: bool = True,
+        auto_approve: bool = False,
+        redirect_uris: tuple[str, ...] | None = None,
     ) -> None:
         from zoom_mcp.tools import ALL_TOOLS  # the catalog; imported here so importing the sandbox stays cheap
 
@@ -106,6 +110,7 @@ class Sandbox:
             OAuthConfig(client_id, client_secret, account_id, self.state.owner_id),
             lambda: self.granted_scopes,
         )
+        self.consent = ConsentSettings(auto_approve=auto_approve, redirect_uris=redirect_uris)
         self.faults = FaultSet()
         self.rate_limiter = RateLimiter(self.clock, rate_quotas, enabled=rate_limits)
         self.rate_limiter.retry_after = retry_after
