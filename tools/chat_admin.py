@@ -29,7 +29,7 @@ class OwnedChannel(ToolInput):
 
 
 class UpdateChannel(OwnedChannel):
-    name: Annotated[str | None, NonEmpty, Field(max_length=128, description="New name")] = None
+    name: Annotated[str, NonEmpty, Field(max_length=128, description="New name")] | None = None
     type: UpdateType = None
 
 

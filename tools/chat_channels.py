@@ -16,6 +16,7 @@ from zoom_mcp.tools._common import (
     ChatPageToken,
     MemberEmails,
     NonEmpty,
+    RequiredPathId,
     UserId,
 )
 
@@ -42,7 +43,10 @@ def encode_csv_query(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Reque
 
 ChannelName = Annotated[str, NonEmpty, Field(max_length=128, description="Channel name")]
 MemberRef = Annotated[
-    str, NonEmpty, Field(serialization_alias="identifier", description="Member email, user id or member id")
+    str,
+    NonEmpty,
+    RequiredPathId,
+    Field(serialization_alias="identifier", description="Member email, user id or member id"),
 ]
 # Zoom's numeric channel types; 4 exists only on create, 5 only on update.
 CreateType = Annotated[
@@ -74,7 +78,7 @@ class ChannelRef(ToolInput):
 
 class UpdateChannel(ToolInput):
     channel_id: ChannelId
-    name: Annotated[str | None, NonEmpty, Field(max_length=128, description="New name")] = None
+    name: Annotated[str, NonEmpty, Field(max_length=128, description="New name")] | None = None
     type: UpdateType = None
 
 

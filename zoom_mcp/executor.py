@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from zoom_mcp.auth import AuthProvider, auth_from_settings
 from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
-from zoom_mcp.error_shaping import internal_error_text, validation_text, zoom_error_text
+from zoom_mcp.error_shaping import fit_budget, internal_error_text, validation_text, zoom_error_text
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 from zoom_mcp.http import REDIRECT_STATUSES, base_url, build_client, build_request, send_following_redirects
 from zoom_mcp.redact import SECRETS, install_log_filter
@@ -52,6 +52,8 @@ class CallContext:
         self._executor = executor
         # Set once a request that must not be repeated may have left: later failures say so.
         self.sent_unsafe = False
+        # Set once any request may have left: before that, a failure says nothing was sent.
+        self.sent_any = False
 
     def default_request(self, args: ToolInput) -> Request:
         """The request the catalog's location rules give for ``args``."""
@@ -109,10 +111,20 @@ class Executor:
     # ---- one tool call ----------------------------------------------------------------------
 
     async def call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
+        result = await self._call(spec, arguments)
+        if result.is_error:
+            # Errors are cut to the budget too; a result is a result.
+            result = replace(result, text=fit_budget(result.text, self.settings.result_budget))
+        return result
+
+    async def _call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
         try:
             args = spec.input.model_validate(arguments or {})
         except ValidationError as exc:
             return _error(SECRETS.text(validation_text(spec, exc)))
+        except Exception as exc:  # a validator that raised something else: still the caller's input
+            log.error("%s: arguments could not be checked", spec.name, exc_info=exc)
+            return _error(f"{spec.name}: invalid arguments (they could not be checked); the request was not sent.")
         context = CallContext(self, spec)
         try:
             result = await self._run(spec, args, context)
@@ -154,7 +166,7 @@ class Executor:
             log.info("%s: Zoom error status=%s code=%s tracking=%s", spec.name, exc.status, exc.code, exc.tracking_id)
             return _error(SECRETS.text(zoom_error_text(spec, exc, args)))
         log.error("%s failed", spec.name, exc_info=exc)
-        return _error(internal_error_text(spec, exc, uncertain=context.sent_unsafe))
+        return _error(internal_error_text(spec, exc, uncertain=context.sent_unsafe, sent=context.sent_any))
 
     # ---- HTTP with the retry policy ---------------------------------------------------------
 
@@ -173,10 +185,12 @@ class Executor:
         while True:
             # After the token: its response may name the account's regional API host.
             url = base_url(self.settings, request, self.auth.api_base_url) + request.path
+            built = self._build(request, url, token, context)
+            context.sent_any = True
             if not repeatable:
                 context.sent_unsafe = True
             try:
-                return await self._attempt(request, url, token, repeatable)
+                return await self._attempt(request, built, url, token, repeatable)
             except ZoomAPIError as error:
                 error.retries = retries
                 if error.code == 124 and not renewed:
@@ -189,16 +203,33 @@ class Executor:
                 retries += 1
                 await self._sleep(wait)
 
-    async def _attempt(self, request: Request, url: str, token: str, repeatable: bool) -> Any:
+    def _build(self, request: Request, url: str, token: str, context: CallContext) -> httpx2.Request:
+        """The HTTP request, or a usage error saying it was not sent (nothing has left yet)."""
+        try:
+            return build_request(self.client, request, url, token)
+        except httpx2.InvalidURL:
+            problem = "its URL would be too long or malformed: shorten the arguments"
+        except UnicodeEncodeError:
+            problem = "an argument is not valid text (unpaired surrogate)"
+        except (TypeError, ValueError):
+            problem = "an argument cannot be sent as JSON"
+        raise ToolUsageError(f"{context.spec.name}: the request could not be built ({problem}); it was not sent.")
+
+    async def _attempt(self, request: Request, built: httpx2.Request, url: str, token: str, repeatable: bool) -> Any:
         """One round trip: the JSON answer, or ZoomAPIError (``uncertain`` if it may have acted)."""
         try:
-            response = await self._transmit(request, url, token)
+            response = await self._transmit(request, built, url, token)
         except httpx2.TransportError as exc:
             reached = not isinstance(exc, NOT_SENT)
             raise ZoomAPIError(None, None, self._transport_message(exc), uncertain=reached and not repeatable) from None
         try:
             if response.is_success:
-                return _success_body(response)
+                try:
+                    return _success_body(response)
+                except ZoomAPIError as unreadable:
+                    # Zoom answered success but the body is unreadable: a write may have taken effect.
+                    unreadable.uncertain = not repeatable
+                    raise
             error = _error_from(response)
         finally:
             await response.aclose()
@@ -220,10 +251,10 @@ class Executor:
             retry = repeatable and (error.status >= 500 or error.status < 300)
         return backoff(attempt, self._rng) if retry else None
 
-    async def _transmit(self, request: Request, url: str, token: str) -> httpx2.Response:
+    async def _transmit(self, request: Request, built: httpx2.Request, url: str, token: str) -> httpx2.Response:
         if request.host == "file":
             return await send_following_redirects(self.client, request, url, token, self.settings)
-        return await self.client.send(build_request(self.client, request, url, token))
+        return await self.client.send(built)
 
     def _transport_message(self, exc: httpx2.TransportError) -> str:
         kind = type(exc).__name__
@@ -272,7 +303,7 @@ def _success_body(response: httpx2.Response) -> Any:
         raise ZoomAPIError(
             response.status_code,
             None,
-            "its answer could not be read (not JSON)",
+            "not JSON",
             tracking_id=response.headers.get("x-zm-trackingid"),
         ) from None
 

@@ -25,7 +25,7 @@ from urllib.parse import quote
 import anyio
 from mcp import types
 
-from zoom_mcp.catalog import Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import Request, ToolInput, ToolSpec, path_segment
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 from zoom_mcp.mime import (
     ENCRYPTED_NOTE,
@@ -75,8 +75,8 @@ def _mailbox(args: ToolInput, ctx: CallContext) -> str:
 
 
 def _segment(value: str) -> str:
-    # Ids are quoted whole, as the executor quotes path parameters.
-    return quote(value, safe="")
+    # Ids are data, never path: one segment each, by the executor's own rule.
+    return path_segment(value)
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
