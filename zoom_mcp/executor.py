@@ -97,6 +97,7 @@ class Executor:
         self._sleep = sleep
         self._rng = rng or random.Random()
         SECRETS.add_all(settings.secrets())
+        SECRETS.add_client_credentials(settings.client_id, settings.client_secret)
         install_log_filter()
 
     async def aclose(self) -> None:
@@ -344,12 +345,7 @@ def _error(text: str) -> ToolResult:
 
 
 def _redacted(result: ToolResult) -> ToolResult:
-    content = []
-    for block in result.content:
-        text = getattr(block, "text", None)
-        if isinstance(text, str) and hasattr(block, "model_copy"):
-            block = block.model_copy(update={"text": SECRETS.text(text)})
-        content.append(block)
+    content = [SECRETS.block(block) for block in result.content]
     structured = SECRETS.data(result.structured) if result.structured is not None else None
     return replace(result, text=SECRETS.text(result.text), structured=structured, content=content)
 
