@@ -9,6 +9,7 @@ which for HTTP errors can carry URLs and headers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,8 @@ MAX_FIELD_ERRORS = 5
 MAX_FIELD_NAME = 80
 # Zoom's messages are a sentence; a longer one (or one echoing a huge argument) is cut.
 MAX_ZOOM_MESSAGE = 300
+# Characters shown escaped in an error text: controls, format characters, surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 _SCOPE_LIST = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
 _TOOL_NAME = re.compile(r"^(chat|mail)_\w+")
 
@@ -75,7 +78,8 @@ def one_line(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
-    return defuse_delimiters(flat)
+    visible = "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE else ch for ch in flat)
+    return defuse_delimiters(visible)
 
 
 def fit_budget(text: str, budget: int) -> str:

@@ -55,9 +55,13 @@ def resolve_upload(folder: Path | None, name: str) -> Path:
     # Containment first: a path outside the folder is refused whether or not it exists.
     if not target.is_relative_to(root):
         raise ToolUsageError(f"'{name}' is outside the upload folder; only files inside it can be sent.")
-    if not target.exists():
+    try:
+        exists, regular = target.exists(), target.is_file()
+    except OSError as exc:  # a name component over the file system's limit (ENAMETOOLONG), ...
+        raise ToolUsageError(f"Cannot use '{name}' as an upload path ({exc.strerror}).") from None
+    if not exists:
         raise ToolUsageError(f"No file '{name}' in the upload folder.")
-    if not target.is_file():
+    if not regular:
         raise ToolUsageError(f"'{name}' is not a regular file.")
     return target
 
