@@ -88,6 +88,7 @@ HOSTILE_STRINGS = [
 WRONG_TYPES: list[Any] = [None, 0, -1, 2**63, 1.5, True, [], {}, ["a"], {"a": 1}, [None], "1"]
 
 
+ADDRESS_FIELD = re.compile(r"mailbox|email|^to$|^cc$|^bcc$|forward|user|member|contact")
 RECENT = (datetime(2026, 1, 1), datetime(2026, 12, 31))
 
 
@@ -154,15 +155,24 @@ def tool_arguments(draw: st.DrawFn, schema: dict[str, Any], known_ids: list[str]
     # Real ids and plain words reach real objects: with random text alone nearly every call
     # stops at a 404 or a field error, and the code behind them is never run.
     plain = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 .-_@", min_size=1, max_size=16)
+    emails = [value for value in known_ids if "@" in value] or ["me@example.com"]
     for name, sub in schema.get("properties", {}).items():
-        if name not in args or sub.get("type") != "string" or "enum" in sub or "format" in sub:
+        if name not in args or "enum" in sub or "format" in sub:
             continue
+        if name == "next_page_token":
+            del args[name]  # only a token this server issued is valid; mutations still try others
+            continue
+        pool = emails if ADDRESS_FIELD.search(name) else known_ids
         source = draw(st.integers(0, 9))
-        if source < 5 and known_ids:
-            args[name] = draw(st.sampled_from(known_ids))
+        if sub.get("type") == "array" and sub.get("items", {}).get("type") == "string" and source < 8:
+            args[name] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
+        elif sub.get("type") != "string":
+            continue
+        elif source < 5:
+            args[name] = draw(st.sampled_from(pool))
         elif source < 8:
             args[name] = draw(plain)
-    for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2]))):
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 1, 2]))):
         mutation = draw(st.integers(0, 6))
         name = draw(st.sampled_from(properties)) if properties else "extra"
         if mutation <= 2:
