@@ -97,9 +97,16 @@ def check_header_value(value: str) -> str:
     return value
 
 
+def fold_header(value: str) -> str:
+    """A header value taken from Zoom, on one line: every line break and run of spaces one space,
+    control characters dropped (the ``email`` package refuses values with line breaks)."""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in _UNSENDABLE or ch.isspace())
+    return " ".join(kept.split())
+
+
 def reply_subject(original: str | None) -> str:
     """``Re: <original>``, without stacking ``Re: Re:``."""
-    subject = (original or "").strip()
+    subject = fold_header(original or "")
     if re.match(r"(?i)re\s*:", subject):
         return subject
     return f"Re: {subject}" if subject else "Re:"
@@ -137,8 +144,9 @@ def build_message(
     message["Subject"] = subject or ""
     message["Date"] = formatdate(usegmt=True)
     if reply is not None and reply.message_id:
-        message["In-Reply-To"] = reply.message_id
-        message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
+        # Zoom's headers are folded: a hostile line break in them must not break this mail.
+        message["In-Reply-To"] = fold_header(reply.message_id)
+        message["References"] = fold_header(" ".join(filter(None, [reply.references, reply.message_id])))
     if html is not None and text is not None:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
