@@ -214,6 +214,7 @@ class Rig:
     canaries: set[str]
     known_ids: list[str]
     schemas: dict[str, dict[str, Any]]
+    sandbox: Any = None
 
     def call(self, name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         return self.portal.call(self.client.call_tool, name, arguments)
@@ -239,6 +240,8 @@ def fuzz_rig(tmp_path: Path) -> Iterator[Rig]:
         "ZOOM_MCP_RESULT_BUDGET": str(BUDGET),
         "ZOOM_MCP_UPLOAD_DIR": str(uploads),
         "ZOOM_MCP_DOWNLOAD_DIR": str(tmp_path / "downloads"),
+        # No fault is armed while fuzzing, and unreadable answers must fail at once, not after backoff.
+        "ZOOM_MCP_MAX_RETRIES": "0",
     }
     settings = sandbox_settings(sandbox, env)
     recorder = Recorder(sandbox.transport())
@@ -253,7 +256,7 @@ def fuzz_rig(tmp_path: Path) -> Iterator[Rig]:
         with portal.wrap_async_context_manager(client):
             tools = portal.call(client.list_tools).tools
             schemas = {tool.name: tool.input_schema for tool in tools}
-            rig = Rig(portal, client, recorder, settings, set(), [], schemas)
+            rig = Rig(portal, client, recorder, settings, set(), [], schemas, sandbox)
             _plant_canaries(rig)
             rig.canaries = _canary_forms() | {sandbox.tokens.tokens[key].value for key in sandbox.tokens.tokens}
             yield rig
@@ -421,6 +424,49 @@ def test_fuzzed_calls_keep_every_property(rig: Rig) -> None:
     )
     assert tally.calls >= CALLS * 0.95
     assert tally.failures == [], "\n".join(tally.failures[:20])
+
+
+WRITE_CALLS = int(os.environ.get("ZOOM_MCP_FUZZ_WRITE_CALLS", "400"))
+
+
+def test_unreadable_answers_to_writes_never_claim_success(rig: Rig) -> None:
+    """Every write tool, its own endpoint answering 200 with a body that is not JSON (``bad_json``)."""
+    writes = sorted(name for name in rig.schemas if not BY_NAME[name].read_only)
+    answered: list[str] = []
+    claims: list[str] = []
+
+    @seed(SEED)
+    @settings(
+        max_examples=WRITE_CALLS,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def one_write(data: st.DataObject) -> None:
+        tool = data.draw(st.sampled_from(writes), label="tool")
+        arguments = data.draw(tool_arguments(rig.schemas[tool], rig.known_ids), label="arguments")
+        spec = BY_NAME[tool]
+        fault = rig.sandbox.faults.add("bad_json", endpoint=spec.endpoint, times=None)
+        start = len(rig.recorder.requests)
+        try:
+            result = rig.call(tool, arguments)
+        finally:
+            rig.sandbox.faults.remove(fault)
+        sent = rig.recorder.requests[start:]
+        if not any(method == spec.method and _matches(spec.path, raw) is not None for method, _, raw in sent):
+            return  # refused before reaching its endpoint: nothing was answered
+        answered.append(tool)
+        text = _text(result)
+        honest = "could not be read" in text and "may have been processed" in text and "accepted" not in text
+        if not result.is_error or not honest:
+            claims.append(f"{tool} {_short(arguments)} -> {text[:200]!r}")
+
+    one_write()
+    print(f"\nbad_json: {len(answered)} writes answered unreadably ({len(set(answered))} tools); {len(claims)} claims")
+    assert len(set(answered)) >= len(writes) // 2, "too few write tools reached their endpoint"
+    assert claims == [], "\n".join(claims[:20])
 
 
 def _short(arguments: dict[str, Any]) -> str:

@@ -131,7 +131,8 @@ def zoom_error_text(
     hint = _hint(spec, error, args, now or datetime.now(UTC), known_tools)
     if hint:
         parts.append(f"Hint: {hint}")
-    if error.uncertain and _unreadable(error):
+    if _unreadable(error) and not spec.read_only:
+        # Even an idempotent write may have taken effect: the model checks rather than assumes.
         parts.append(f"The request may have been processed. {check_advice(spec)}")
     elif error.uncertain:
         parts.append(may_have_gone_through(spec))
@@ -190,9 +191,11 @@ def _hint(
         return _id_hint(spec, args, known if known is not None else catalog_names())
     if error.status == 403:
         return "the user or the app lacks permission for this (Zoom role, account setting or channel rights)."
-    if _unreadable(error) and not error.uncertain:
+    if _unreadable(error):
         tried = f" (tried {error.retries + 1} times)" if error.retries else ""
-        return f"a temporary problem at Zoom{tried}; retry in a minute."
+        return (
+            f"a temporary problem at Zoom{tried}; nothing was changed; retry in a minute." if spec.read_only else None
+        )
     if error.status is None or error.status >= 500:
         tried = f" (tried {error.retries + 1} times)" if error.retries else ""
         if error.uncertain:
