@@ -539,8 +539,9 @@ async def decode_attachment(data: Any, args: ToolInput, ctx: CallContext) -> Too
                 )
         else:
             resource = _blob(uri, mime_type, content)
+        inside = "its text inside the same fence" if isinstance(resource, types.TextResourceContents) else "binary"
         return ToolResult(
-            text=f"{described}\nIts content is the resource below (text inside the same fence).",
+            text=f"{described}\nThe attachment is the resource below ({inside}).",
             structured=info,
             content=[types.EmbeddedResource(type="resource", resource=resource)],
         )
