@@ -30,6 +30,7 @@ from zoom_mcp.redact import SECRETS, install_log_filter
 from zoom_mcp.results import ToolResult
 from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
 from zoom_mcp.shaping import PageCursor, decode_page_token, shape_page, shape_result
+from zoom_mcp.text_format import defuse_delimiters
 
 log = logging.getLogger("zoom_mcp")
 
@@ -114,8 +115,10 @@ class Executor:
     async def call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
         result = await self._call(spec, arguments)
         if result.is_error:
-            # Errors are cut to the budget too; a result is a result.
-            result = replace(result, text=fit_budget(result.text, self.settings.result_budget))
+            # An error sits outside any fence, so nothing in it may read as one (a value echoed
+            # back); and it is cut to the budget too: a result is a result.
+            text = fit_budget(defuse_delimiters(result.text), self.settings.result_budget)
+            result = replace(result, text=text)
         return result
 
     async def _call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
