@@ -425,7 +425,9 @@ async def test_small_text_attachment_is_embedded_text() -> None:
     )
     (block,) = result.content
     assert isinstance(block.resource, types.TextResourceContents)
-    assert block.resource.text == "Grüße"
+    # The sender's text is data: it comes inside the same fence as the description.
+    fence = result.text.splitlines()[0]
+    assert block.resource.text == f"{fence}\nGrüße\n{fence.replace('<', '</', 1)}"
 
 
 @pytest.mark.anyio

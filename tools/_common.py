@@ -7,17 +7,38 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
-from zoom_mcp.catalog import LOCAL, ToolInput, page_size
-from zoom_mcp.mime import check_address
+from zoom_mcp.catalog import LOCAL, ToolInput, page_size, path_segment
+from zoom_mcp.mime import check_address, check_header_value
+
+
+def _path_id(value: str | None) -> str | None:
+    # Ids are data, never path: refuse what no encoding keeps in one segment (``..``, over-long)
+    # here, so the call is refused before anyone is asked to confirm it.
+    if value:
+        path_segment(value)
+    return value
+
+
+def _required_path_id(value: str) -> str:
+    path_segment(value)
+    return value
+
+
+# For ids with a configured default: None or "" means "not given".
+PathId = AfterValidator(_path_id)
+# For ids that must be given.
+RequiredPathId = AfterValidator(_required_path_id)
 
 # Path parameters left empty are filled by the executor from configuration
 # (ZOOM_MCP_DEFAULT_USER / ZOOM_MCP_DEFAULT_MAILBOX, both "me" by default).
 UserId = Annotated[
     str | None,
+    PathId,
     Field(serialization_alias="userId", description="User id or email; default me"),
 ]
 Mailbox = Annotated[
     str | None,
+    PathId,
     Field(serialization_alias="email", description="Address; default me"),
 ]
 NextPageToken = Annotated[
@@ -48,8 +69,8 @@ def _non_empty(value: str | None) -> str | None:
 # (``DELETE .../members/`` is the batch remove). A validator rather than ``minLength`` keeps
 # the check out of the published schema, which every model turn pays for.
 NonEmpty = AfterValidator(_non_empty)
-ChannelId = Annotated[str, NonEmpty, Field(serialization_alias="channelId", description="Channel id")]
-MessageId = Annotated[str, NonEmpty, Field(serialization_alias="messageId", description="Message id")]
+ChannelId = Annotated[str, NonEmpty, RequiredPathId, Field(serialization_alias="channelId", description="Channel id")]
+MessageId = Annotated[str, NonEmpty, RequiredPathId, Field(serialization_alias="messageId", description="Message id")]
 ToContact = Annotated[str | None, Field(description="Contact email or id")]
 ToChannel = Annotated[str | None, Field(description="Channel id")]
 # Zoom takes at most 5 members per invite or create call.
@@ -69,9 +90,7 @@ WireTime = Annotated[datetime, PlainSerializer(_utc_wire_time, return_type=str)]
 
 def _one_line(value: str | None) -> str | None:
     # A line break in a header would start a new header (header injection); refuse it.
-    if value is not None and ("\r" in value or "\n" in value):
-        raise ValueError("must be a single line")
-    return value
+    return check_header_value(value) if value is not None else None
 
 
 # For values that become mail headers.
@@ -79,9 +98,9 @@ SingleLine = AfterValidator(_one_line)
 
 # Checked by validation, not by a schema ``format``: Gemini refuses every format but date-time.
 EmailAddress = Annotated[str, AfterValidator(check_address)]
-ThreadId = Annotated[str, Field(min_length=1, serialization_alias="threadId", description="Thread id")]
-DraftId = Annotated[str, Field(min_length=1, serialization_alias="draftId", description="Draft id")]
-LabelId = Annotated[str, Field(min_length=1, serialization_alias="labelId", description="Label id")]
+ThreadId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="threadId", description="Thread id")]
+DraftId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="draftId", description="Draft id")]
+LabelId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="labelId", description="Label id")]
 # Message, thread and draft lists fetch every row's headers with one more request per item, so
 # a page stops at 50 (Zoom itself serves 500) to bound each call's fan-out and latency.
 MailRowPageSize = Annotated[page_size(maximum=50, default=20), Field(serialization_alias="maxResults")]

@@ -14,6 +14,7 @@ from zoom_mcp.tools._common import (
     ChannelId,
     ChatPageToken,
     NonEmpty,
+    RequiredPathId,
     UserId,
 )
 
@@ -42,13 +43,17 @@ def encode_csv_query(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Reque
 # 20 per create and account-level invite; 20 ids per batch removal.
 NAME_LENGTH = 256
 ChannelName = Annotated[str, NonEmpty, Field(max_length=NAME_LENGTH, description="Channel name")]
-NewName = Annotated[str | None, NonEmpty, Field(max_length=NAME_LENGTH, description="New name")]
+# The None sits outside: the length check then never sees a null (a TypeError inside validation).
+NewName = Annotated[str, NonEmpty, Field(max_length=NAME_LENGTH, description="New name")] | None
 InviteEmails = Annotated[list[str], Field(min_length=1, max_length=5, description="Member emails")]
 ManyEmails = Annotated[list[str], Field(min_length=1, max_length=20, description="Member emails")]
 ChannelsPageSize = page_size(maximum=1000, default=10)
 MembersPageSize = page_size(maximum=100, default=10)
 MemberRef = Annotated[
-    str, NonEmpty, Field(serialization_alias="identifier", description="Member email, user id or member id")
+    str,
+    NonEmpty,
+    RequiredPathId,
+    Field(serialization_alias="identifier", description="Member email, user id or member id"),
 ]
 # Zoom's channel types are numeric codes; the model reads and writes their names, sent as the code.
 # group_chat exists only on create, public_external only on update.

@@ -149,6 +149,31 @@ EncodeHook = Callable[["ToolSpec", ToolInput, "CallContext"], "Request | Awaitab
 DecodeHook = Callable[[Any, ToolInput, "CallContext"], Awaitable[Any]]
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
+# Zoom's ids are a few dozen characters and addresses at most 254; a longer path value is a
+# mistake (or an attack), and past 64 KiB the URL cannot even be built.
+MAX_PATH_SEGMENT = 512
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+class PathSegmentError(ToolUsageError, ValueError):
+    """A value that cannot be one path segment. A ``ValueError`` too, so that pydantic reports it
+    as a field error when an input type checks it, and the executor as a usage error in a hook."""
+
+
+def path_segment(value: str) -> str:
+    """``value`` as exactly one path segment: every character but the unreserved ones encoded
+    (``/ % ? #``, controls, non-ASCII), and values no encoding keeps in one segment refused:
+    empty, ``.`` and ``..`` (clients and servers normalise dot segments away), over-long."""
+    if value == "":
+        raise PathSegmentError("must not be empty")
+    if value in DOT_SEGMENTS:
+        raise PathSegmentError(f"{value!r} is not an id (a dot segment would change the endpoint)")
+    if len(value) > MAX_PATH_SEGMENT:
+        raise PathSegmentError(f"too long ({len(value):,} characters; an id has at most {MAX_PATH_SEGMENT})")
+    try:
+        return quote(value, safe="")
+    except UnicodeEncodeError:
+        raise PathSegmentError("is not valid text (unpaired surrogate)") from None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,7 +229,10 @@ class ToolSpec:
 
     def request_for(self, args: ToolInput, path_defaults: Mapping[str, str]) -> Request:
         """The request the location rules give for ``args``; empty path parameters take
-        ``path_defaults`` (the configured user and mailbox)."""
+        ``path_defaults`` (the configured user and mailbox).
+
+        Every path value becomes exactly one segment (``path_segment``), so no value can change
+        which endpoint is called; one that cannot is a field error, and nothing is sent."""
         values = args.model_dump(mode="json", by_alias=True, exclude_none=True)
         path_values: dict[str, str] = {}
         query: dict[str, Any] = {}
@@ -212,10 +240,14 @@ class ToolSpec:
         for name, (wire, where) in self.locations.items():
             value = values.get(wire)
             if where is PATH:
-                value = value if value is not None else path_defaults.get(wire)
+                if value is None or (value == "" and wire in path_defaults):
+                    value = path_defaults.get(wire)
                 if value is None:
                     raise ToolUsageError(f"{self.name}: {name} is required.")
-                path_values[wire] = quote(str(value), safe="")
+                try:
+                    path_values[wire] = path_segment(str(value))
+                except PathSegmentError as exc:
+                    raise ToolUsageError(f"{self.name}: invalid arguments\n{name}: {exc}") from None
             elif value is None or where is LOCAL:
                 continue
             elif where is QUERY:

@@ -24,8 +24,8 @@ import anyio
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import ENVIRONMENT, LOG_LEVELS, SettingError, Settings
-from zoom_mcp.redact import SECRETS, RedactingFilter
 from zoom_mcp.login import LOGIN_COMMANDS, add_login_commands
+from zoom_mcp.redact import SECRETS, RedactingFilter
 from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME

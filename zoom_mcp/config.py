@@ -97,7 +97,7 @@ class Settings:
     # Results.
     result_budget: int = field(
         default=20_000,
-        metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result", "min": 1_000},
+        metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result", "min": 100},
     )
     structured_content: bool = field(
         default=False,

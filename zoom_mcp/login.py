@@ -63,7 +63,9 @@ def add_login_commands(commands: Any, formatter: type[argparse.HelpFormatter]) -
         ),
     )
     # Its own dest: "port" is the serve-level flag, which login does not take.
-    login.add_argument("--port", dest="login_port", type=int, help=f"loopback port for the redirect (default {DEFAULT_PORT}; 0: any)")
+    login.add_argument(
+        "--port", dest="login_port", type=int, help=f"loopback port for the redirect (default {DEFAULT_PORT}; 0: any)"
+    )
     login.add_argument(
         "--redirect-uri", help=f"redirect URL as registered in the app (default http://127.0.0.1:PORT{CALLBACK_PATH})"
     )

@@ -25,7 +25,7 @@ from urllib.parse import quote
 import anyio
 from mcp import types
 
-from zoom_mcp.catalog import Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import Request, ToolInput, ToolSpec, path_segment
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 from zoom_mcp.mime import (
     ENCRYPTED_NOTE,
@@ -42,6 +42,8 @@ from zoom_mcp.mime import (
     truncate,
 )
 from zoom_mcp.results import ToolResult
+from zoom_mcp.shaping import delimit, new_nonce
+from zoom_mcp.text_format import defuse_delimiters, render
 from zoom_mcp.uploads import read_upload, resolve_upload
 
 if TYPE_CHECKING:
@@ -75,8 +77,8 @@ def _mailbox(args: ToolInput, ctx: CallContext) -> str:
 
 
 def _segment(value: str) -> str:
-    # Ids are quoted whole, as the executor quotes path parameters.
-    return quote(value, safe="")
+    # Ids are data, never path: one segment each, by the executor's own rule.
+    return path_segment(value)
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
@@ -520,32 +522,41 @@ async def decode_attachment(data: Any, args: ToolInput, ctx: CallContext) -> Too
         f"/attachments/{_segment(attachment_id)}"
     )
     size = len(content)
-    label = filename or "attachment"
     info: dict[str, Any] = _compact({"uri": uri, "filename": filename, "type": mime_type, "size": size})
+    # The file name and the content are the sender's: both stay inside the fence.
+    nonce = new_nonce()
+    described = delimit(render({"attachment": info}), nonce)
     if size <= ctx.settings.inline_attachment_bytes:
         resource: types.TextResourceContents | types.BlobResourceContents
         if _is_text(mime_type):
             try:
-                resource = types.TextResourceContents(uri=uri, mime_type=mime_type, text=content.decode("utf-8"))
+                text = content.decode("utf-8")
             except UnicodeDecodeError:
                 resource = _blob(uri, mime_type, content)
+            else:
+                resource = types.TextResourceContents(
+                    uri=uri, mime_type=mime_type, text=delimit(defuse_delimiters(text), nonce)
+                )
         else:
             resource = _blob(uri, mime_type, content)
+        inside = "its text inside the same fence" if isinstance(resource, types.TextResourceContents) else "binary"
         return ToolResult(
-            text=f"{label} ({mime_type}, {size:,} bytes), attached below.",
+            text=f"{described}\nThe attachment is the resource below ({inside}).",
             structured=info,
             content=[types.EmbeddedResource(type="resource", resource=resource)],
         )
     folder = ctx.settings.download_dir
     if folder is None:
         raise ToolUsageError(
-            f"{label} is {size:,} bytes, over the inline limit: set ZOOM_MCP_DOWNLOAD_DIR to a folder "
+            f"The attachment is {size:,} bytes, over the inline limit: set ZOOM_MCP_DOWNLOAD_DIR to a folder "
             "where larger attachments may be saved."
         )
     name = _safe_filename(filename, attachment_id, mime_type)
     path = await anyio.to_thread.run_sync(_save_unique, folder.expanduser(), name, content)
     saved = {**info, "path": str(path)}
-    return ToolResult(text=f"Saved {label} ({mime_type}, {size:,} bytes) to {path}", structured=saved)
+    return ToolResult(
+        text=f"{delimit(render({'attachment': saved}), nonce)}\nSaved to the download folder.", structured=saved
+    )
 
 
 def _blob(uri: str, mime_type: str, content: bytes) -> types.BlobResourceContents:

@@ -12,10 +12,12 @@ import base64
 import binascii
 import codecs
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -49,20 +51,62 @@ class ReplyContext:
     subject: str | None = None
 
 
+# RFC 5321's limit on a forward path; longer values are not addresses any server accepts.
+MAX_ADDRESS_LENGTH = 254
+# Shown of a refused value: enough to recognise it, never a whole pasted document.
+SHOWN_VALUE_CHARS = 60
+# Unicode categories no header may carry: controls, line and paragraph separators, surrogates.
+_UNSENDABLE = frozenset({"Cc", "Zl", "Zp", "Cs"})
+
+
+def shown_value(value: str) -> str:
+    """``value`` quoted for an error message, cut to SHOWN_VALUE_CHARS."""
+    cut = value if len(value) <= SHOWN_VALUE_CHARS else value[:SHOWN_VALUE_CHARS] + "…"
+    return ascii(cut)
+
+
 def check_address(value: str) -> str:
-    """Accept a bare address (``name@example.com``), validated by the stdlib parser."""
+    """Accept a bare address (``name@example.com``), validated by the stdlib parser.
+
+    Anything the parser cannot read (``<x@y.z>``, a display name, line breaks, control
+    characters) is a ``ValueError``, which pydantic reports as a field error.
+    """
+    text = value.strip()
+    if len(text) > MAX_ADDRESS_LENGTH or not text.isprintable():
+        raise ValueError(f"not an email address: {shown_value(value)}")
     try:
-        address = Address(addr_spec=value.strip())
-    except (ValueError, IndexError) as exc:
-        raise ValueError(f"not an email address: {value!r}") from exc
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise ValueError(f"not an email address: {shown_value(value)}") from exc
     if not address.username or not address.domain:
-        raise ValueError(f"not an email address: {value!r}")
+        raise ValueError(f"not an email address: {shown_value(value)}")
     return address.addr_spec
+
+
+def check_header_value(value: str) -> str:
+    """A header value kept on one line, or a ``ValueError`` (a field error).
+
+    Every line break ``str.splitlines`` knows is refused, not only CR and LF (which would start
+    a new header): U+2028, U+0085 and the rest too, so what a reader sees as one line is what
+    the mail carries. Other control characters and unpaired surrogates cannot be sent either.
+    """
+    if value and value.splitlines() != [value]:
+        raise ValueError("must be a single line (no line breaks)")
+    if any(unicodedata.category(ch) in _UNSENDABLE and ch != "\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def fold_header(value: str) -> str:
+    """A header value taken from Zoom, on one line: every line break and run of spaces one space,
+    control characters dropped (the ``email`` package refuses values with line breaks)."""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in _UNSENDABLE or ch.isspace())
+    return " ".join(kept.split())
 
 
 def reply_subject(original: str | None) -> str:
     """``Re: <original>``, without stacking ``Re: Re:``."""
-    subject = (original or "").strip()
+    subject = fold_header(original or "")
     if re.match(r"(?i)re\s*:", subject):
         return subject
     return f"Re: {subject}" if subject else "Re:"
@@ -100,8 +144,9 @@ def build_message(
     message["Subject"] = subject or ""
     message["Date"] = formatdate(usegmt=True)
     if reply is not None and reply.message_id:
-        message["In-Reply-To"] = reply.message_id
-        message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
+        # Zoom's headers are folded: a hostile line break in them must not break this mail.
+        message["In-Reply-To"] = fold_header(reply.message_id)
+        message["References"] = fold_header(" ".join(filter(None, [reply.references, reply.message_id])))
     if html is not None and text is not None:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
