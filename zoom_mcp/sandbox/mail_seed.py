@@ -687,6 +687,9 @@ class _Seeder:
             box.delegates[assistant.email.lower()] = {
                 "delegateEmail": assistant.email,
                 "verificationStatus": "accepted",
+                "delegateAccess": "dlgeditor",
+                "creationTime": "2026-03-02T09:30:00Z",
+                "accessTime": "2026-11-19T08:12:44Z",
             }
 
 
