@@ -366,7 +366,13 @@ CASES: dict[str, tuple[Args, Args]] = {
     ),
     "mail_list_threads": (
         lambda s: {},
-        lambda s: {"mailbox": "me", "label_ids": ["INBOX"], "q": "is:unread", "include_spam_trash": False, "page_size": 50},
+        lambda s: {
+            "mailbox": "me",
+            "label_ids": ["INBOX"],
+            "q": "is:unread",
+            "include_spam_trash": False,
+            "page_size": 50,
+        },
     ),
     "mail_get_thread": (
         lambda s: {"thread_id": s.thread},

@@ -29,7 +29,7 @@ EpochMs = Annotated[datetime, PlainSerializer(_epoch_ms, return_type=str)]
 DelegateAccess = Annotated[
     Literal["reviewer", "author", "editor"] | None,
     PlainSerializer(_access_level, return_type=str),
-    Field(serialization_alias="delegateAccess", description="reviewer: read; author: + send; default editor"),
+    Field(serialization_alias="delegateAccess", description="Access level; default editor"),
 ]
 DelegateEmail = Annotated[EmailAddress, Field(serialization_alias="delegateEmail", description="Delegate email")]
 FilterId = Annotated[str, Field(min_length=1, serialization_alias="filterId", description="Filter id")]
