@@ -52,7 +52,8 @@ def message_resource(
     elif fmt == "metadata":
         resource["payload"] = mime_tree.metadata_payload(message.parsed, metadata_headers, decode)
     elif fmt == "full":
-        resource["payload"] = mime_tree.payload_tree(message.parsed, message.id, decode=decode)
+        wrap = mailbox.state.options.wrapped_body_data
+        resource["payload"] = mime_tree.payload_tree(message.parsed, message.id, decode=decode, wrap=wrap)
     resource["sizeEstimate"] = message.size_estimate
     return resource
 

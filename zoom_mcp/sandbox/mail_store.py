@@ -71,6 +71,9 @@ class MailOptions:
     decode_headers: bool = True
     # Zoom-only fields seen in real responses: expiration, lastMoved, sendTime, userScheduled.
     zoom_extras: bool = True
+    # Body data of payload parts as some Zoom answers carry it: line-wrapped (CRLF every 76
+    # characters) and without padding, rather than one unpadded-or-padded run.
+    wrapped_body_data: bool = False
     # Lifetime of page tokens, like Zoom's documented 15 minutes for chat lists.
     page_token_ttl: float = 15 * 60
     # History records kept per mailbox; an older startHistoryId answers 404.
