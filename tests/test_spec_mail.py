@@ -24,7 +24,8 @@ import httpx2
 import pytest
 
 from tests.zoom_spec import Operation, operations, require_specs, validation_errors
-from zoom_mcp.config import Settings
+from zoom_mcp import cli
+from zoom_mcp.config import ENVIRONMENT, Settings
 from zoom_mcp.executor import Executor
 from zoom_mcp.sandbox import Sandbox, mime_tree
 from zoom_mcp.sandbox.mail_store import Mailbox
@@ -510,6 +511,7 @@ async def run_tool(name: str, variant: str, sandbox: Sandbox | None = None) -> R
 
 
 TALLY = Tally()
+RUNS: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -528,6 +530,7 @@ def test_tool_requests_and_answers_follow_the_document(specs: Any, name: str, va
     own = [e for e in run.exchanges if match_operation(ops, e.method, e.path) is ops[(spec.method, spec.path)]]
     assert own, f"{spec.endpoint} was never called"
     problems = check_exchanges(run.exchanges, TALLY)
+    RUNS.append(f"{name}/{variant}")
     assert not problems, "\n".join(problems)
 
 
@@ -549,3 +552,100 @@ def test_scopes_equal_the_documents(specs: Any) -> None:
             assert any(frozenset(part.alternatives) == other.scopes for other in ops.values()), (spec.name, part)
         rows += 1
     assert rows == len(MAIL_TOOLS) == 41
+
+
+# ---- least-privilege scopes per toolset ------------------------------------------------------
+
+MAIL_TOOLSETS = sorted({spec.toolset for spec in MAIL_TOOLS})
+
+
+def granular_cover(toolset: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The smallest granular scope set ``zoom-mcp scopes --granular`` prints for ``toolset``."""
+    assert cli.run(["scopes", "--toolsets", toolset, "--granular"]) == 0
+    out = capsys.readouterr().out
+    return out.rsplit("smallest scope set", 1)[1].split("\n", 1)[1].strip()
+
+
+@pytest.mark.parametrize("toolset", MAIL_TOOLSETS)
+def test_granular_scope_set_of_a_toolset_runs_all_its_tools(
+    specs: Any, toolset: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, _, _ in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    scopes = granular_cover(toolset, capsys)
+    assert all(":" in scope and not scope.startswith("mail:") for scope in scopes.split())
+    names = sorted(spec.name for spec in MAIL_TOOLS if spec.toolset == toolset)
+    for name in names:
+        for variant in VARIANTS:
+            run = anyio.run(run_tool, name, variant, Sandbox(scopes=scopes))
+            assert not run.is_error, f"{name}/{variant} with {scopes}: {run.text}"
+            assert "details unavailable" not in run.text, f"{name}/{variant} with {scopes}: {run.text}"
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "scopes", "missing"),
+    [
+        ("mail_list_messages", {"page_size": 2}, "email:read:list_msgs", "email:read:msg"),
+        ("mail_list_threads", {"page_size": 2}, "email:read:list_threads", "email:read:thread"),
+        ("mail_list_drafts", {"page_size": 2}, "email:read:list_drafts", "email:read:draft"),
+    ],
+)
+def test_a_missing_follow_up_scope_is_named_in_each_row(tool: str, arguments: Any, scopes: str, missing: str) -> None:
+    async def call() -> str:
+        sandbox = Sandbox(scopes=scopes)
+        async with Executor(Settings.from_env(sandbox.settings_env()), transport=sandbox.transport()) as executor:
+            result = await executor.call(BY_NAME[tool], arguments)
+        assert not result.is_error, result.text
+        return result.text
+
+    text = anyio.run(call)
+    assert text.count(f"details unavailable: add scope {missing}") == 2, text
+
+
+def test_counts_cover_every_mail_operation() -> None:
+    """Run last: every argument set ran, every operation of the document was checked."""
+    if len(RUNS) < 2 * len(CASES):
+        pytest.skip("counts need the whole module run")
+    assert len(TALLY.operations) == 41
+    print(
+        f"\nmail spec: {len(TALLY.operations)} operations, {TALLY.requests} request validations, "
+        f"{TALLY.responses} response validations, {len(MAIL_TOOLS)} scope rows"
+    )
+
+
+def test_the_checker_catches_what_the_document_forbids(specs: Any) -> None:
+    """The mismatches this suite was written for are caught, so a pass means something."""
+    ops = operations(specs)
+    root = "/emails/mailboxes/me"
+
+    def problems(method: str, path: str, query: list[tuple[str, str]], body: Any = None, answer: Any = None) -> str:
+        exchange = Exchange(
+            method,
+            path,
+            query,
+            json.dumps(body).encode() if body is not None else b"",
+            200,
+            json.dumps(answer or {}).encode(),
+        )
+        return "\n".join(check_exchanges([exchange], Tally()))
+
+    assert "metadata_headers: not in the document" in problems(
+        "GET", f"{root}/messages/M1", [("metadata_headers", "From")]
+    )
+    assert "labelIds: repeated" in problems("GET", f"{root}/messages", [("labelIds", "INBOX"), ("labelIds", "UNREAD")])
+    assert "threadId: not in the document" in problems(
+        "POST", f"{root}/messages/send", [], {"raw": "eA", "threadId": "T"}
+    )
+    assert "historyTypes=labelsAdded" in problems(
+        "GET", f"{root}/history", [("startHistoryId", "1"), ("historyTypes", "labelsAdded")]
+    )
+    assert "startHistoryId: required" in problems("GET", f"{root}/history", [])
+    assert "parentId" in problems("POST", f"{root}/labels", [], {"name": "x"})
+    assert "startTime: 1 is not of type 'string'" in problems(
+        "PUT", f"{root}/settings/vacation", [], {"enableAutoReply": True, "startTime": 1}
+    )
+    assert "delegateAccess" in problems(
+        "GET", f"{root}/settings/delegates", [], answer={"delegates": [{"delegateAccess": "x"}]}
+    )
+    assert "no such operation" in problems("GET", f"{root}/folders", [])
+    assert match_operation(ops, "POST", f"{root}/drafts/send").path.endswith("/drafts/send")
