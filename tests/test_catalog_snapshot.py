@@ -958,6 +958,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
+                        "q": {"type": "string", "description": "Search query"},
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "next_page_token of the previous result"},
                     },

@@ -386,7 +386,7 @@ CASES: dict[str, tuple[Args, Args]] = {
     "mail_trash_thread": (lambda s: {"thread_id": s.thread}, lambda s: {"mailbox": "me", "thread_id": s.thread}),
     "mail_untrash_thread": (lambda s: {"thread_id": s.thread}, lambda s: {"mailbox": "me", "thread_id": s.thread}),
     "mail_delete_thread": (lambda s: {"thread_id": s.thread}, lambda s: {"mailbox": "me", "thread_id": s.thread}),
-    "mail_list_drafts": (lambda s: {}, lambda s: {"mailbox": "me", "page_size": 50}),
+    "mail_list_drafts": (lambda s: {}, lambda s: {"mailbox": "me", "q": "roadmap", "page_size": 50}),
     "mail_get_draft": (
         lambda s: {"draft_id": s.draft},
         lambda s: {"mailbox": "me", "draft_id": s.draft, "headers_only": True},

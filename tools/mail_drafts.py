@@ -18,6 +18,7 @@ from zoom_mcp.tools._common import (
     Mailbox,
     MailPageToken,
     MailRowPageSize,
+    SearchQuery,
 )
 
 TOOLSET = "mail_drafts"
@@ -25,6 +26,7 @@ TOOLSET = "mail_drafts"
 
 class ListDrafts(ToolInput):
     mailbox: Mailbox = None
+    q: SearchQuery = None
     page_size: MailRowPageSize = 20
     next_page_token: MailPageToken = None
 

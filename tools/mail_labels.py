@@ -7,7 +7,13 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import ToolInput, ToolSpec
-from zoom_mcp.mail_format import decode_labels, encode_label_patch, encode_label_write, with_query
+from zoom_mcp.mail_format import (
+    decode_labels,
+    encode_label_patch,
+    encode_label_write,
+    forget_label_names,
+    with_query,
+)
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import LabelId, Mailbox
 
@@ -85,6 +91,7 @@ TOOLS = [
         idempotent=False,
         open_world=True,
         encode=encode_label_write,
+        decode=forget_label_names,
         verify="mail_list_labels",
     ),
     ToolSpec(
@@ -102,6 +109,7 @@ TOOLS = [
         idempotent=True,
         open_world=True,
         encode=encode_label_patch,
+        decode=forget_label_names,
     ),
     ToolSpec(
         name="mail_update_label",
@@ -117,6 +125,7 @@ TOOLS = [
         idempotent=True,
         open_world=True,
         encode=encode_label_write,
+        decode=forget_label_names,
     ),
     ToolSpec(
         name="mail_delete_label",
@@ -131,6 +140,7 @@ TOOLS = [
         destructive=True,
         idempotent=True,
         open_world=True,
+        decode=forget_label_names,
         confirm="Delete label {label_id}",
     ),
 ]

@@ -350,7 +350,10 @@ async def decode_label_state(data: Any, args: ToolInput, ctx: CallContext) -> di
 
 # ---- label names -------------------------------------------------------------------------------
 
-_label_cache: dict[tuple[int, str], tuple[float, dict[str, str]]] = {}
+# (settings identity, mailbox root) -> (the settings, when fetched, id -> name). Holding the settings
+# object keeps its id from being reused by another executor's while the entry lives.
+_label_cache: dict[tuple[int, str], tuple[Any, float, dict[str, str]]] = {}
+_LABEL_CACHE_ENTRIES = 256
 
 
 def _is_system_label(label_id: str) -> bool:
@@ -374,12 +377,22 @@ async def _label_map(ctx: CallContext, root: str, wanted: set[str]) -> dict[str,
     key = (id(ctx.settings), root)
     now = time.monotonic()
     cached = _label_cache.get(key)
-    if cached is not None and now - cached[0] < LABEL_CACHE_SECONDS and wanted <= cached[1].keys():
-        return cached[1]
+    fresh = cached is not None and cached[0] is ctx.settings and now - cached[1] < LABEL_CACHE_SECONDS
+    # A label unknown to the cache is new: look again.
+    if cached is not None and fresh and wanted <= cached[2].keys():
+        return cached[2]
     data = await ctx.send(Request(method="GET", path=f"{root}/labels", query={"format": "minimal"}))
     names = {str(label["id"]): str(label.get("name") or label["id"]) for label in (data or {}).get("labels") or []}
-    _label_cache[key] = (now, names)
+    if len(_label_cache) >= _LABEL_CACHE_ENTRIES:
+        _label_cache.pop(next(iter(_label_cache)))
+    _label_cache[key] = (ctx.settings, now, names)
     return names
+
+
+async def forget_label_names(data: Any, args: ToolInput, ctx: CallContext) -> Any:
+    """Decode hook of label writes: the next result looks the names up afresh."""
+    _label_cache.pop((id(ctx.settings), _mailbox_root(ctx, args)), None)
+    return data
 
 
 async def with_label_names(out: dict[str, Any], args: ToolInput, ctx: CallContext) -> dict[str, Any]:
