@@ -649,3 +649,13 @@ def test_the_checker_catches_what_the_document_forbids(specs: Any) -> None:
     )
     assert "no such operation" in problems("GET", f"{root}/folders", [])
     assert match_operation(ops, "POST", f"{root}/drafts/send").path.endswith("/drafts/send")
+
+
+def test_scopes_table_lists_follow_up_scopes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, _, _ in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    assert cli.run(["scopes", "--toolsets", "mail_messages", "--granular"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("email:")}
+    assert "mail_list_messages" in rows["email:read:msg"] and "mail_send_message" in rows["email:read:msg"]
