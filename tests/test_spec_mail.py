@@ -43,10 +43,6 @@ def _rename_required(schema: dict[str, Any], wrong: str, right: str) -> None:
     schema["properties"][right] = schema["properties"].pop(wrong)
 
 
-def _comma_separated(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": schema}
-
-
 # (method, path, part) -> fix applied to a copy of that part of the document.
 CORRECTIONS: dict[tuple[str, str, str], Callable[[dict[str, Any]], None]] = {
     # PUT labels requires "parentld" (a lower-case L for the I): a typo. Its own PATCH and POST twins,
