@@ -145,6 +145,8 @@ async def test_label_ids_travel_comma_separated() -> None:
     spec = BY_NAME["mail_list_messages"]
     args = spec.input.model_validate({"label_ids": ["INBOX", "UNREAD"]})
     assert FakeContext(spec).default_request(args).query["labelIds"] == "INBOX,UNREAD"
+    empty = spec.input.model_validate({"label_ids": []})
+    assert "labelIds" not in FakeContext(spec).default_request(empty).query
     sandbox = Sandbox()
     rows = (await call(sandbox, "mail_list_messages", {"label_ids": ["INBOX", "UNREAD"], "page_size": 5}))["messages"]
     assert rows and all(row.get("unread") for row in rows)

@@ -97,11 +97,18 @@ def _comma_joined(values: list[str]) -> str:
     return ",".join(values)
 
 
+def _none_if_empty(values: list[str] | None) -> list[str] | None:
+    # [] means "not given": an empty comma list would be an empty (and for enums invalid) value.
+    return values or None
+
+
 # Zoom's document declares every multi-value mail query parameter as one string: several values
 # travel comma-separated (``labelIds=INBOX,UNREAD``), never as repeated keys.
 CommaList = PlainSerializer(_comma_joined, return_type=str)
+NoneIfEmpty = AfterValidator(_none_if_empty)
 LabelIds = Annotated[
     list[str] | None,
+    NoneIfEmpty,
     CommaList,
     Field(serialization_alias="labelIds", description="Label ids, all must match, e.g. INBOX"),
 ]

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.scopes import needs
-from zoom_mcp.tools._common import CommaList, Mailbox, MailPageSize, MailPageToken
+from zoom_mcp.tools._common import CommaList, Mailbox, MailPageSize, MailPageToken, NoneIfEmpty
 
 TOOLSET = "mail_mailbox"
 # The sixteen history types of Zoom's document.
@@ -30,7 +30,7 @@ HistoryType = Literal[
     "delegatorsDeleted",
     "delegatorsUpdated",
 ]
-HistoryTypes = Annotated[list[HistoryType] | None, CommaList]
+HistoryTypes = Annotated[list[HistoryType] | None, NoneIfEmpty, CommaList]
 
 
 class GetProfile(ToolInput):
