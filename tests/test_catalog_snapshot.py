@@ -991,6 +991,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
+                        "q": {"type": "string", "description": "Search query"},
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "next_page_token of the previous result"},
                     },
@@ -1011,6 +1012,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "draft_id": {"description": "Draft id", "type": "string"},
+                        "headers_only": {"type": "boolean", "description": "Headers only, no body"},
                     },
                     "required": ["draft_id"],
                 },
@@ -1205,7 +1207,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "mail_update_label",
                 "title": "Replace label",
-                "description": "Replace a label; fields left out are reset.",
+                "description": "Replace a label; fields left out are reset (no parent: top level).",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
@@ -1268,11 +1270,53 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "start_history_id": {"description": "historyId", "type": "string"},
                         "history_types": {
                             "items": {
-                                "enum": ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
+                                "enum": [
+                                    "labelAdded",
+                                    "labelRemoved",
+                                    "messageAdded",
+                                    "messageDeleted",
+                                    "messageUpdated",
+                                    "messageImported",
+                                    "messageImportedNew",
+                                    "settingAdded",
+                                    "settingUpdated",
+                                    "settingDeleted",
+                                    "delegateAdded",
+                                    "delegateDeleted",
+                                    "delegateUpdated",
+                                    "delegatorsAdded",
+                                    "delegatorsDeleted",
+                                    "delegatorsUpdated",
+                                ],
                                 "type": "string",
                             },
                             "type": "array",
                             "description": "Only these",
+                        },
+                        "exclude_history_types": {
+                            "items": {
+                                "enum": [
+                                    "labelAdded",
+                                    "labelRemoved",
+                                    "messageAdded",
+                                    "messageDeleted",
+                                    "messageUpdated",
+                                    "messageImported",
+                                    "messageImportedNew",
+                                    "settingAdded",
+                                    "settingUpdated",
+                                    "settingDeleted",
+                                    "delegateAdded",
+                                    "delegateDeleted",
+                                    "delegateUpdated",
+                                    "delegatorsAdded",
+                                    "delegatorsDeleted",
+                                    "delegatorsUpdated",
+                                ],
+                                "type": "string",
+                            },
+                            "type": "array",
+                            "description": "Not these (wins)",
                         },
                         "label_id": {"type": "string", "description": "Only this label"},
                         "page_size": {"description": "Items per page", "maximum": 500, "minimum": 1, "type": "integer"},
@@ -1298,7 +1342,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "label_ids": {
                             "items": {"type": "string"},
                             "type": "array",
-                            "description": "Label ids, e.g. INBOX",
+                            "description": "Label ids, all must match, e.g. INBOX",
                         },
                         "q": {"type": "string", "description": "Search query"},
                         "include_spam_trash": {"type": "boolean", "description": "Include SPAM and TRASH"},
@@ -1322,6 +1366,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
+                        "headers_only": {"type": "boolean", "description": "Headers only, no body"},
                     },
                     "required": ["message_id"],
                 },
@@ -1673,6 +1718,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "delegate_email": {"description": "Delegate email", "type": "string"},
+                        "access": {
+                            "enum": ["reviewer", "author", "editor"],
+                            "type": "string",
+                            "description": "Access level; default editor",
+                        },
                     },
                     "required": ["delegate_email"],
                 },
@@ -1795,7 +1845,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "label_ids": {
                             "items": {"type": "string"},
                             "type": "array",
-                            "description": "Label ids, e.g. INBOX",
+                            "description": "Label ids, all must match, e.g. INBOX",
                         },
                         "q": {"type": "string", "description": "Search query"},
                         "include_spam_trash": {"type": "boolean", "description": "Include SPAM and TRASH"},
@@ -1819,6 +1869,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "thread_id": {"description": "Thread id", "type": "string"},
+                        "headers_only": {"type": "boolean", "description": "Headers only, no body"},
+                        "next_page_token": {"type": "string", "description": "next_page_token of the previous result"},
                     },
                     "required": ["thread_id"],
                 },

@@ -42,7 +42,7 @@ from mcp import Client
 
 from tests.conftest import sandbox_settings
 from tests.test_hardening import outside_fence
-from zoom_mcp.catalog import DOT_SEGMENTS
+from zoom_mcp.catalog import DOT_SEGMENTS, is_placeholder
 from zoom_mcp.redact import variants
 from zoom_mcp.tools import BY_NAME
 
@@ -371,7 +371,8 @@ def _own_values(spec: Any, arguments: dict[str, Any], values: dict[str, str], ri
         if wire not in values:
             continue
         given = arguments.get(name)
-        expected = {defaults[wire]} if given in (None, "") and wire in defaults else {given, str(given).strip()}
+        # A placeholder (null, blank) means "not given": the configured default (issue 9's forgiving inputs).
+        expected = {defaults[wire]} if is_placeholder(given) and wire in defaults else {given, str(given).strip()}
         if values[wire] not in expected:
             problems.append(f"{spec.name}: {name}={given!r} reached Zoom as {values[wire]!r}")
     return problems

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
 from zoom_mcp.catalog import LOCAL, ToolInput, page_size, path_segment
 from zoom_mcp.mime import check_address, check_header_value
+from zoom_mcp.scopes import needs
 
 
 def _path_id(value: str | None) -> str | None:
@@ -93,6 +94,12 @@ def _one_line(value: str | None) -> str | None:
     return check_header_value(value) if value is not None else None
 
 
+# Requirements of the follow-up calls mail hooks make: list rows are filled by a read of each
+# message, thread or draft; a reply reads the headers of the message it answers.
+READS_MESSAGE = needs("mail:read", granular="email:read:msg")
+READS_THREAD = needs("mail:read", granular="email:read:thread")
+READS_DRAFT = needs("mail:read", granular="email:read:draft")
+
 # For values that become mail headers.
 SingleLine = AfterValidator(_one_line)
 
@@ -102,15 +109,32 @@ ThreadId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alia
 DraftId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="draftId", description="Draft id")]
 LabelId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="labelId", description="Label id")]
 # Message, thread and draft lists fetch every row's headers with one more request per item, so
-# a page stops at 50 (Zoom itself serves 500) to bound each call's fan-out and latency.
+# a page stops at 50 (Zoom's document allows 500) to bound each call's fan-out and latency.
 MailRowPageSize = Annotated[page_size(maximum=50, default=20), Field(serialization_alias="maxResults")]
 MailPageSize = Annotated[page_size(maximum=500, default=50), Field(serialization_alias="maxResults")]
 MailPageToken = Annotated[
     str | None, Field(serialization_alias="pageToken", description="next_page_token of the previous result")
 ]
+
+
+def _comma_joined(values: list[str]) -> str:
+    return ",".join(values)
+
+
+def _none_if_empty(values: list[str] | None) -> list[str] | None:
+    # [] means "not given": an empty comma list would be an empty (and for enums invalid) value.
+    return values or None
+
+
+# Zoom's document declares every multi-value mail query parameter as one string: several values
+# travel comma-separated (``labelIds=INBOX,UNREAD``), never as repeated keys.
+CommaList = PlainSerializer(_comma_joined, return_type=str)
+NoneIfEmpty = AfterValidator(_none_if_empty)
 LabelIds = Annotated[
     list[str] | None,
-    Field(serialization_alias="labelIds", description="Label ids, e.g. INBOX"),
+    NoneIfEmpty,
+    CommaList,
+    Field(serialization_alias="labelIds", description="Label ids, all must match, e.g. INBOX"),
 ]
 SearchQuery = Annotated[str | None, Field(description="Search query")]
 IncludeSpamTrash = Annotated[
@@ -120,6 +144,10 @@ Addresses = Annotated[list[EmailAddress] | None, LOCAL]
 
 
 # Filters and paging shared by the message and thread lists.
+# A read view's choice of detail: headers only skips the body (format=metadata).
+HeadersOnly = Annotated[bool | None, LOCAL, Field(description="Headers only, no body")]
+
+
 class MailListInput(ToolInput):
     mailbox: Mailbox = None
     label_ids: LabelIds = None

@@ -515,8 +515,10 @@ def cmd_scopes(ns: argparse.Namespace) -> int:
     chosen = select(ALL_TOOLS, None, selection)
     unlocks: dict[str, list[str]] = {}
     for spec in chosen:
-        for scope in _family(spec.scopes, ns.granular):
-            unlocks.setdefault(scope, []).append(spec.name)
+        # Follow-up calls' scopes too: a mail list needs the row read's scope as well.
+        for part in spec.scopes.parts:
+            for scope in _family(part, ns.granular):
+                unlocks.setdefault(scope, []).append(spec.name)
     kind = "granular" if ns.granular else "classic"
     print(f"{kind} scopes for {len(chosen)} tools (each scope's :admin form unlocks the same tools):\n")
     width = max((len(scope) for scope in unlocks), default=0)

@@ -127,8 +127,12 @@ def build_message(
     """An RFC 2822 message; the ``email`` package encodes unicode headers and bodies.
 
     Text plus HTML becomes multipart/alternative; attachments wrap that in multipart/mixed.
-    Bcc stays in the headers: the API has no separate envelope, so the server reads the
-    blind recipients from there (as Gmail's does) and strips the header before delivery.
+    Bcc stays in the headers. Zoom's document gives send no recipient field (its body is ``raw``,
+    ``labelIds`` and ``sendTime``) and says it "sends the specified message to the recipients as
+    specified in the email", so the Bcc header is the only way to name blind recipients; the
+    server strips it from the delivered copies, as Gmail's API does. From is left out when the
+    mailbox is ``me``: the document's ``me`` means "the authenticated user", whose address the
+    server fills in.
     """
     message = EmailMessage(policy=WIRE_POLICY)
     if sender:
@@ -170,9 +174,17 @@ def encode_raw(message: EmailMessage) -> str:
     return base64.urlsafe_b64encode(message.as_bytes(policy=WIRE_POLICY)).decode("ascii")
 
 
+_NOT_B64URL = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def b64url_decode(data: str) -> bytes:
-    """Decode base64url with or without padding (Zoom, like Gmail, may omit it)."""
-    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    """Decode base64url leniently: line-wrapped, unpadded or in the standard alphabet.
+
+    Zoom's data may arrive wrapped (CRLF every 76 characters) and without padding; as robust
+    Gmail-API readers do, everything outside the alphabet is dropped and the padding restored.
+    """
+    cleaned = _NOT_B64URL.sub("", data.replace("+", "-").replace("/", "_"))
+    return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
 
 
 def parse_raw(raw: str) -> EmailMessage:
@@ -297,15 +309,24 @@ class PayloadContent:
     text: str | None = None
     html: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # Parts whose content came inline rather than as a download (a calendar invite, a second text).
+    inline_parts: list[dict[str, Any]] = field(default_factory=list)
     encrypted: bool = False
 
 
-def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
-    """Walk the payload tree: the first inline text/plain and text/html parts, and attachments.
+# How much of an inline part's text (an invite's VEVENT) a read view shows.
+INLINE_PART_CHARS = 1_500
+INLINE_NOTE = "inline in the message; no download id"
 
-    An attachment is a part with a filename, a ``Content-Disposition: attachment``, or a body
-    kept out of line (``attachmentId``) that is not a text body; a text body too large to be
-    inline arrives with an ``attachmentId`` and is listed so it can still be downloaded.
+
+def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
+    """Walk the payload tree: the first inline text/plain and text/html parts, attachments, and
+    every other part.
+
+    A part with a download id (``attachmentId``) or a filename is an attachment; a text body too
+    large to be inline arrives with an ``attachmentId`` and is listed so it can still be
+    downloaded. Any other part with content (an inline ``text/calendar`` invite without a file
+    name, a second text body) is listed by part id, with its text when it is text.
     """
     content = PayloadContent()
     if not payload:
@@ -331,7 +352,16 @@ def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
             entry: dict[str, Any] = {"id": body.get("attachmentId"), "filename": filename, "type": mime_type}
             if body.get("size") is not None:
                 entry["size"] = body["size"]
+            if not body.get("attachmentId"):
+                entry["note"] = INLINE_NOTE
             content.attachments.append(entry)
+        elif data:
+            inline: dict[str, Any] = {"part": part.get("partId"), "type": mime_type, "size": body.get("size")}
+            if mime_type.startswith("text/"):
+                inline["text"] = truncate(_decode_body(data, _charset(headers)).strip(), INLINE_PART_CHARS)
+            else:
+                inline["note"] = INLINE_NOTE
+            content.inline_parts.append(inline)
     return content
 
 
