@@ -239,23 +239,29 @@ async def test_each_rotated_refresh_token_is_persisted_atomically_with_mode_0600
     assert saved["refresh_token"] == "refresh-token-0002"
     assert saved["origin"] == fingerprint("env-refresh-token-1")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in path.parent.iterdir()] == ["token.json"]
+    # No temporary file is left behind; the lock file beside it is what processes take turns on.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["token.json", "token.json.lock"]
 
 
 @pytest.mark.anyio
 async def test_the_token_file_outlives_the_environment_token_it_came_from(tmp_path: Path) -> None:
     server = TokenServer()
     settings = user_settings(tmp_path)
+    clock = Clock()
+
+    async def start(settings: Settings) -> None:
+        # Each run starts after the previous run's access token expired, so each one refreshes.
+        clock.now += 4000
+        await RefreshTokenAuth(settings, http, settings.token_file, clock=clock, wall=clock).token()  # type: ignore[arg-type]
+
     async with client(server) as http:
-        await RefreshTokenAuth(settings, http, settings.token_file).token()  # type: ignore[arg-type]
+        await start(settings)
         # A restart with the same (now spent) environment token uses the file's newer token.
-        await RefreshTokenAuth(settings, http, settings.token_file).token()  # type: ignore[arg-type]
+        await start(settings)
         # A re-authorization (new environment token) wins over the file.
-        fresh = user_settings(tmp_path, refresh="env-refresh-token-2")
-        await RefreshTokenAuth(fresh, http, fresh.token_file).token()  # type: ignore[arg-type]
+        await start(user_settings(tmp_path, refresh="env-refresh-token-2"))
         # With no environment token the file is used.
-        bare = user_settings(tmp_path, refresh=None)
-        await RefreshTokenAuth(bare, http, bare.token_file).token()  # type: ignore[arg-type]
+        await start(user_settings(tmp_path, refresh=None))
     sent = [server.form(i)["refresh_token"][0] for i in range(4)]
     assert sent == ["env-refresh-token-1", "refresh-token-0001", "env-refresh-token-2", "refresh-token-0003"]
 
@@ -265,10 +271,16 @@ async def test_a_hand_written_token_file_is_used_unless_the_environment_names_an
     server = TokenServer()
     path = tmp_path / "token.json"
     path.write_text(json.dumps({"refresh_token": "hand-written-token-1"}))
+    clock = Clock()
+
+    async def start(refresh: str | None) -> None:
+        clock.now += 4000  # the previous run's access token has expired
+        await RefreshTokenAuth(user_settings(tmp_path, refresh=refresh), http, path, clock=clock, wall=clock).token()
+
     async with client(server) as http:
-        await RefreshTokenAuth(user_settings(tmp_path, refresh=None), http, path).token()
-        await RefreshTokenAuth(user_settings(tmp_path, refresh="env-refresh-token-9"), http, path).token()
-        await RefreshTokenAuth(user_settings(tmp_path, refresh="env-refresh-token-9"), http, path).token()
+        await start(None)
+        await start("env-refresh-token-9")
+        await start("env-refresh-token-9")
     sent = [server.form(i)["refresh_token"][0] for i in range(3)]
     assert sent == ["hand-written-token-1", "env-refresh-token-9", "refresh-token-0002"]
 
@@ -278,12 +290,13 @@ async def test_a_refresh_token_without_a_file_goes_to_the_default_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     settings = Settings(client_id="client-1", client_secret="client-secret-value-1", refresh_token="env-refresh-1")
     async with client(TokenServer()) as http:
         auth = auth_from_settings(settings, http)
         assert isinstance(auth, RefreshTokenAuth)
         await auth.token()
-    saved = tmp_path / ".config" / "zoom-mcp" / "token.json"
+    saved = tmp_path / ".config" / "zoom-mcp" / "tokens" / "client-1" / "me.json"
     assert json.loads(saved.read_text())["refresh_token"] == "refresh-token-0001"
 
 

@@ -258,7 +258,7 @@ def test_compose_fields_are_local() -> None:
             assert spec.locations[field][1] is LOCAL, f"{name}.{field}"
     send = BY_NAME["mail_send_message"].input_schema
     assert send["properties"]["to"]["minItems"] == 1
-    assert send["properties"]["to"]["items"]["format"] == "email"
+    assert send["properties"]["to"]["items"] == {"type": "string"}  # addresses are checked by validation
     assert "to" in send["required"]
 
 
@@ -283,18 +283,44 @@ def _unlocked(granted: set[str]) -> set[str]:
     return {spec.name for spec in MAIL if spec.scopes.met_by(frozenset(granted))}
 
 
+def _endpoint_unlocked(granted: set[str]) -> set[str]:
+    """Tools whose own endpoint ``granted`` allows (follow-up calls aside)."""
+    return {spec.name for spec in MAIL if spec.scopes.parts[0].met_by(frozenset(granted))}
+
+
 @pytest.mark.parametrize("row", OPERATIONS, ids=[row[4] for row in OPERATIONS])
 def test_granular_scope_unlocks_exactly_its_tools(row: tuple[str, str, str, str, str]) -> None:
     _, _, granular, classic, _ = row
     expected = {name for _, _, scope, _, name in OPERATIONS if scope == granular}
-    assert _unlocked({granular}) == expected
-    assert _unlocked({granular + ":admin"}) == expected
-    assert row[4] in _unlocked({classic})
+    assert _endpoint_unlocked({granular}) == expected
+    assert _endpoint_unlocked({granular + ":admin"}) == expected
+    assert row[4] in _endpoint_unlocked({classic})
 
 
-def test_list_messages_scope_example() -> None:
+def test_list_messages_needs_the_row_read_too() -> None:
     messages = {spec.name for spec in MAIL if spec.toolset == "mail_messages"}
-    assert _unlocked({"email:read:list_msgs"}) & messages == {"mail_list_messages"}
+    assert _unlocked({"email:read:list_msgs"}) & messages == set()
+    assert _unlocked({"email:read:list_msgs", "email:read:msg"}) & messages == {
+        "mail_list_messages",
+        "mail_get_message",
+    }
+
+
+@pytest.mark.parametrize(
+    ("tool", "own", "follow_up"),
+    [
+        ("mail_list_messages", "email:read:list_msgs", "email:read:msg"),
+        ("mail_list_threads", "email:read:list_threads", "email:read:thread"),
+        ("mail_list_drafts", "email:read:list_drafts", "email:read:draft"),
+        ("mail_send_message", "email:write:send_msg", "email:read:msg"),
+        ("mail_create_draft", "email:write:draft", "email:read:msg"),
+        ("mail_patch_label", "email:update:label", "email:read:label"),
+    ],
+)
+def test_follow_up_calls_are_part_of_the_requirement(tool: str, own: str, follow_up: str) -> None:
+    assert tool not in _unlocked({own})
+    assert tool in _unlocked({own, follow_up})
+    assert tool in _unlocked({"mail:read", "mail:write"})
 
 
 def test_classic_scopes() -> None:
@@ -304,8 +330,10 @@ def test_classic_scopes() -> None:
     assert len(reads) == 16 and len(writes) == 25
     assert _unlocked({"mail:read"}) == reads
     assert _unlocked({"mail:read:admin"}) == reads
-    assert _unlocked({"mail:write"}) == writes
-    assert _unlocked({"mail:write:admin"}) == writes
+    # Writes that read first (a reply's original, a patched label's current fields) need mail:read too.
+    reading = {"mail_send_message", "mail_insert_message", "mail_create_draft", "mail_update_draft", "mail_patch_label"}
+    assert _unlocked({"mail:write"}) == writes - reading
+    assert _unlocked({"mail:write:admin"}) == writes - reading
     assert _unlocked({"mail:read", "mail:write"}) == reads | writes
     assert _unlocked({"chat_message:read", "team_chat:read:list_user_messages"}) == set()
 

@@ -32,7 +32,8 @@ async def served(connected: Client) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 async def full_catalog(client: ClientFactory) -> dict[str, dict[str, Any]]:
-    async with client() as connected:
+    # Every tool, the opt-in toolsets too; the default list is pinned in test_default_catalog.
+    async with client(env={"ZOOM_MCP_TOOLSETS": "all"}) as connected:
         return await served(connected)
 
 
@@ -69,11 +70,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "Channel owner id or email; default: you"},
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "name": {"type": "string", "description": "New name", "maxLength": 256},
+                        "name": {"type": "string", "description": "New name; max 256 chars"},
                         "type": {
-                            "enum": [1, 2, 3, 5],
-                            "type": "integer",
-                            "description": "1 private, 2 private same account, 3 public, 5 public incl. external",
+                            "enum": ["private", "private_org", "public", "public_external"],
+                            "type": "string",
+                            "description": "private_org: one account's members; public_external: other accounts may join",
                         },
                     },
                     "required": ["channel_id"],
@@ -294,12 +295,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "name": {"description": "Channel name", "maxLength": 256, "type": "string"},
+                        "name": {"description": "Channel name; max 256 chars", "type": "string"},
                         "type": {
-                            "default": 1,
-                            "description": "1 private, 2 private same account, 3 public, 4 group chat",
-                            "enum": [1, 2, 3, 4],
-                            "type": "integer",
+                            "description": "private_org: one account's members; public: anyone in the account may join; default private",
+                            "enum": ["private", "private_org", "public", "group_chat"],
+                            "type": "string",
                         },
                         "members": {
                             "description": "Member emails",
@@ -342,11 +342,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "channel_id": {"description": "Channel id", "type": "string"},
-                        "name": {"type": "string", "description": "New name", "maxLength": 256},
+                        "name": {"type": "string", "description": "New name; max 256 chars"},
                         "type": {
-                            "enum": [1, 2, 3, 5],
-                            "type": "integer",
-                            "description": "1 private, 2 private same account, 3 public, 5 public incl. external",
+                            "enum": ["private", "private_org", "public", "public_external"],
+                            "type": "string",
+                            "description": "private_org: one account's members; public_external: other accounts may join",
                         },
                     },
                     "required": ["channel_id"],
@@ -486,8 +486,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "type": "array",
                         },
                         "id_kind": {
-                            "default": "user",
-                            "description": "User ids or member ids",
+                            "description": "User ids or member ids; default user",
                             "enum": ["user", "member"],
                             "type": "string",
                         },
@@ -530,8 +529,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "type": {
-                            "default": "company",
-                            "description": "Company or external contacts",
+                            "description": "Company or external contacts; default company",
                             "enum": ["company", "external"],
                             "type": "string",
                         },
@@ -573,13 +571,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "chat_user": {"type": "string", "description": "Contact email or user id"},
-                        "channel": {"type": "string", "description": "Channel id"},
-                        "date": {"format": "date", "type": "string", "description": "Day; default today"},
+                        "chat_user": {"type": "string", "description": "Contact email or user id; or channel"},
+                        "channel": {"type": "string", "description": "Channel id; or chat_user"},
+                        "date": {"type": "string", "description": "Day; default today; YYYY-MM-DD"},
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
-                    "oneOf": [{"required": ["chat_user"]}, {"required": ["channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -598,8 +595,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "chat_user": {"description": "Recipient email or user id", "type": "string"},
                         "message": {"description": "Message text", "type": "string"},
                         "repeat": {
-                            "default": False,
-                            "description": "Send again though an identical send just went out",
+                            "description": "Send again though an identical send just went out; default false",
                             "type": "boolean",
                         },
                     },
@@ -619,8 +615,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
@@ -641,8 +637,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
@@ -663,9 +659,9 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
-                        "message": {"description": "Message text", "maxLength": 1024, "minLength": 1, "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "message": {"description": "Message text; max 1024 chars", "type": "string"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "reply_main_message_id": {
                             "type": "string",
                             "description": "Parent message id to reply in its thread",
@@ -678,11 +674,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         },
                         "mentions": {
                             "items": {
-                                "additionalProperties": False,
+                                "required": ["name"],
+                                "type": "object",
                                 "properties": {
                                     "name": {
                                         "description": "Text after @ in message, e.g. Bruno Alvarez; all for @all",
-                                        "minLength": 1,
                                         "type": "string",
                                     },
                                     "contact": {
@@ -690,8 +686,6 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                                         "description": "Their email or member id; not for all",
                                     },
                                 },
-                                "required": ["name"],
-                                "type": "object",
                             },
                             "type": "array",
                             "description": "Channel @mentions written in message",
@@ -702,13 +696,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "description": "Send later: 30 min to 180 days ahead",
                         },
                         "repeat": {
-                            "default": False,
-                            "description": "Send again though an identical send just went out",
+                            "description": "Send again though an identical send just went out; default false",
                             "type": "boolean",
                         },
                     },
                     "required": ["message"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -730,10 +722,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "from_time": {"format": "date-time", "type": "string", "description": "Start; default today"},
                         "to_time": {"format": "date-time", "type": "string", "description": "End; default now"},
                         "search_key": {
-                            "maxLength": 256,
-                            "minLength": 1,
                             "type": "string",
-                            "description": "Only messages containing this text; without a chat: all",
+                            "description": "Only messages containing this text; without a chat: all; max 256 chars",
                         },
                         "include_deleted_and_edited_message": {
                             "type": "boolean",
@@ -756,15 +746,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "description": "Get one Team Chat message by id.",
                 "inputSchema": {
                     "type": "object",
-                    "description": "A message, and the chat it is in (Zoom needs both).",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                     },
                     "required": ["message_id"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": True,
@@ -782,12 +770,11 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
-                        "message": {"description": "New message text", "minLength": 1, "type": "string"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
+                        "message": {"description": "New message text", "type": "string"},
                     },
                     "required": ["message_id", "message"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -802,15 +789,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "description": "Delete a message you sent. Permanent.",
                 "inputSchema": {
                     "type": "object",
-                    "description": "A message, and the chat it is in (Zoom needs both).",
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                     },
                     "required": ["message_id"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -828,18 +813,16 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "action": {
-                            "default": "add",
-                            "description": "Add or remove",
+                            "description": "Add or remove; default add",
                             "enum": ["add", "remove"],
                             "type": "string",
                         },
                         "emoji": {"description": "Emoji, e.g. 👍 or U+1F44D", "type": "string"},
                     },
                     "required": ["message_id", "emoji"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -857,11 +840,10 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "action": {
-                            "default": "read",
-                            "description": "Mark read or unread",
+                            "description": "Mark read or unread; default read",
                             "enum": ["read", "unread"],
                             "type": "string",
                         },
@@ -872,7 +854,6 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         },
                     },
                     "required": ["message_id"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -891,23 +872,20 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "file_path": {
                             "description": "File path inside the upload folder",
-                            "minLength": 1,
                             "type": "string",
                         },
-                        "to_contact": {"type": "string", "description": "Contact email or id"},
-                        "to_channel": {"type": "string", "description": "Channel id"},
+                        "to_contact": {"type": "string", "description": "Contact email or id; or to_channel"},
+                        "to_channel": {"type": "string", "description": "Channel id; or to_contact"},
                         "reply_main_message_id": {
                             "type": "string",
                             "description": "Parent message id to reply in its thread",
                         },
                         "repeat": {
-                            "default": False,
-                            "description": "Send again though an identical send just went out",
+                            "description": "Send again though an identical send just went out; default false",
                             "type": "boolean",
                         },
                     },
                     "required": ["file_path"],
-                    "oneOf": [{"required": ["to_contact"]}, {"required": ["to_channel"]}],
                 },
                 "annotations": {
                     "readOnlyHint": False,
@@ -926,7 +904,6 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "user_id": {"type": "string", "description": "User id or email; default me"},
                         "file_path": {
                             "description": "File path inside the upload folder",
-                            "minLength": 1,
                             "type": "string",
                         },
                     },
@@ -970,8 +947,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date, within 6 months", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date, within 6 months; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 300, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                     },
@@ -991,8 +968,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                 "inputSchema": {
                     "type": "object",
                     "properties": {
-                        "from_date": {"description": "Start date, within 6 months", "format": "date", "type": "string"},
-                        "to_date": {"description": "End date; range max 1 month", "format": "date", "type": "string"},
+                        "from_date": {"description": "Start date, within 6 months; YYYY-MM-DD", "type": "string"},
+                        "to_date": {"description": "End date; range max 1 month; YYYY-MM-DD", "type": "string"},
                         "page_size": {"description": "Items per page", "maximum": 100, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "From last result; valid 15 min"},
                         "session_id": {"description": "Session id", "type": "string"},
@@ -1014,6 +991,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
+                        "q": {"type": "string", "description": "Search query"},
                         "page_size": {"description": "Items per page", "maximum": 50, "minimum": 1, "type": "integer"},
                         "next_page_token": {"type": "string", "description": "next_page_token of the previous result"},
                     },
@@ -1033,7 +1011,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
+                        "headers_only": {"type": "boolean", "description": "Headers only, no body"},
                     },
                     "required": ["draft_id"],
                 },
@@ -1053,12 +1032,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "to": {
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "type": "array",
                             "description": "Recipients",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1085,14 +1064,14 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                         "to": {
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "type": "array",
                             "description": "Recipients",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1120,7 +1099,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                     },
                     "required": ["draft_id"],
                 },
@@ -1139,7 +1118,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "draft_id": {"description": "Draft id", "minLength": 1, "type": "string"},
+                        "draft_id": {"description": "Draft id", "type": "string"},
                     },
                     "required": ["draft_id"],
                 },
@@ -1173,7 +1152,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
+                        "label_id": {"description": "Label id", "type": "string"},
                     },
                     "required": ["label_id"],
                 },
@@ -1192,7 +1171,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "name": {"description": "Label name", "minLength": 1, "type": "string"},
+                        "name": {"description": "Label name", "type": "string"},
                         "parent_id": {"type": "string", "description": "Parent label id"},
                     },
                     "required": ["name"],
@@ -1212,8 +1191,8 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
-                        "name": {"minLength": 1, "type": "string", "description": "New name"},
+                        "label_id": {"description": "Label id", "type": "string"},
+                        "name": {"type": "string", "description": "New name"},
                         "parent_id": {"type": "string", "description": "Parent label id"},
                     },
                     "required": ["label_id"],
@@ -1228,13 +1207,13 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
             {
                 "name": "mail_update_label",
                 "title": "Replace label",
-                "description": "Replace a label; fields left out are reset.",
+                "description": "Replace a label; fields left out are reset (no parent: top level).",
                 "inputSchema": {
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
-                        "name": {"description": "Label name", "minLength": 1, "type": "string"},
+                        "label_id": {"description": "Label id", "type": "string"},
+                        "name": {"description": "Label name", "type": "string"},
                         "parent_id": {"type": "string", "description": "Parent label id"},
                     },
                     "required": ["label_id", "name"],
@@ -1254,7 +1233,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "label_id": {"description": "Label id", "minLength": 1, "type": "string"},
+                        "label_id": {"description": "Label id", "type": "string"},
                     },
                     "required": ["label_id"],
                 },
@@ -1288,14 +1267,56 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "start_history_id": {"description": "historyId", "minLength": 1, "type": "string"},
+                        "start_history_id": {"description": "historyId", "type": "string"},
                         "history_types": {
                             "items": {
-                                "enum": ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
+                                "enum": [
+                                    "labelAdded",
+                                    "labelRemoved",
+                                    "messageAdded",
+                                    "messageDeleted",
+                                    "messageUpdated",
+                                    "messageImported",
+                                    "messageImportedNew",
+                                    "settingAdded",
+                                    "settingUpdated",
+                                    "settingDeleted",
+                                    "delegateAdded",
+                                    "delegateDeleted",
+                                    "delegateUpdated",
+                                    "delegatorsAdded",
+                                    "delegatorsDeleted",
+                                    "delegatorsUpdated",
+                                ],
                                 "type": "string",
                             },
                             "type": "array",
                             "description": "Only these",
+                        },
+                        "exclude_history_types": {
+                            "items": {
+                                "enum": [
+                                    "labelAdded",
+                                    "labelRemoved",
+                                    "messageAdded",
+                                    "messageDeleted",
+                                    "messageUpdated",
+                                    "messageImported",
+                                    "messageImportedNew",
+                                    "settingAdded",
+                                    "settingUpdated",
+                                    "settingDeleted",
+                                    "delegateAdded",
+                                    "delegateDeleted",
+                                    "delegateUpdated",
+                                    "delegatorsAdded",
+                                    "delegatorsDeleted",
+                                    "delegatorsUpdated",
+                                ],
+                                "type": "string",
+                            },
+                            "type": "array",
+                            "description": "Not these (wins)",
                         },
                         "label_id": {"type": "string", "description": "Only this label"},
                         "page_size": {"description": "Items per page", "maximum": 500, "minimum": 1, "type": "integer"},
@@ -1321,7 +1342,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "label_ids": {
                             "items": {"type": "string"},
                             "type": "array",
-                            "description": "Label ids, e.g. INBOX",
+                            "description": "Label ids, all must match, e.g. INBOX",
                         },
                         "q": {"type": "string", "description": "Search query"},
                         "include_spam_trash": {"type": "boolean", "description": "Include SPAM and TRASH"},
@@ -1345,6 +1366,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
+                        "headers_only": {"type": "boolean", "description": "Headers only, no body"},
                     },
                     "required": ["message_id"],
                 },
@@ -1365,12 +1387,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "to": {
                             "description": "Recipients",
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "minItems": 1,
                             "type": "array",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1381,8 +1403,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "description": "Paths in the upload folder",
                         },
                         "repeat": {
-                            "default": False,
-                            "description": "Send again though an identical send just went out",
+                            "description": "Send again though an identical send just went out; default false",
                             "type": "boolean",
                         },
                     },
@@ -1404,12 +1425,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "to": {
-                            "items": {"format": "email", "type": "string"},
+                            "items": {"type": "string"},
                             "type": "array",
                             "description": "Recipients",
                         },
-                        "cc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Cc"},
-                        "bcc": {"items": {"format": "email", "type": "string"}, "type": "array", "description": "Bcc"},
+                        "cc": {"items": {"type": "string"}, "type": "array", "description": "Cc"},
+                        "bcc": {"items": {"type": "string"}, "type": "array", "description": "Bcc"},
                         "subject": {"type": "string", "description": "Subject; replies default to Re:"},
                         "text": {"type": "string", "description": "Plain-text body"},
                         "html": {"type": "string", "description": "HTML body"},
@@ -1600,7 +1621,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
                         "message_id": {"description": "Message id", "type": "string"},
-                        "attachment_id": {"description": "Attachment id", "minLength": 1, "type": "string"},
+                        "attachment_id": {"description": "Attachment id", "type": "string"},
                         "filename": {"type": "string", "description": "Listed file name"},
                         "mime_type": {"type": "string", "description": "Listed type"},
                     },
@@ -1677,7 +1698,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "delegate_email": {"description": "Delegate email", "format": "email", "type": "string"},
+                        "delegate_email": {"description": "Delegate email", "type": "string"},
                     },
                     "required": ["delegate_email"],
                 },
@@ -1696,7 +1717,12 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "delegate_email": {"description": "Delegate email", "format": "email", "type": "string"},
+                        "delegate_email": {"description": "Delegate email", "type": "string"},
+                        "access": {
+                            "enum": ["reviewer", "author", "editor"],
+                            "type": "string",
+                            "description": "Access level; default editor",
+                        },
                     },
                     "required": ["delegate_email"],
                 },
@@ -1715,7 +1741,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "delegate_email": {"description": "Delegate email", "format": "email", "type": "string"},
+                        "delegate_email": {"description": "Delegate email", "type": "string"},
                     },
                     "required": ["delegate_email"],
                 },
@@ -1749,7 +1775,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "filter_id": {"description": "Filter id", "minLength": 1, "type": "string"},
+                        "filter_id": {"description": "Filter id", "type": "string"},
                     },
                     "required": ["filter_id"],
                 },
@@ -1779,7 +1805,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                             "type": "array",
                             "description": "Remove label ids",
                         },
-                        "forward": {"format": "email", "type": "string", "description": "Forward to"},
+                        "forward": {"type": "string", "description": "Forward to"},
                     },
                 },
                 "annotations": {
@@ -1797,7 +1823,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "filter_id": {"description": "Filter id", "minLength": 1, "type": "string"},
+                        "filter_id": {"description": "Filter id", "type": "string"},
                     },
                     "required": ["filter_id"],
                 },
@@ -1819,7 +1845,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                         "label_ids": {
                             "items": {"type": "string"},
                             "type": "array",
-                            "description": "Label ids, e.g. INBOX",
+                            "description": "Label ids, all must match, e.g. INBOX",
                         },
                         "q": {"type": "string", "description": "Search query"},
                         "include_spam_trash": {"type": "boolean", "description": "Include SPAM and TRASH"},
@@ -1842,7 +1868,9 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
+                        "headers_only": {"type": "boolean", "description": "Headers only, no body"},
+                        "next_page_token": {"type": "string", "description": "next_page_token of the previous result"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1861,7 +1889,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                         "read": {"type": "boolean", "description": "Mark read; false: unread"},
                         "starred": {"type": "boolean", "description": "Star; false: unstar"},
                         "important": {"type": "boolean", "description": "Mark important; false: not"},
@@ -1895,7 +1923,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1914,7 +1942,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -1933,7 +1961,7 @@ async def test_full_catalog(full_catalog: dict[str, dict[str, Any]]) -> None:
                     "type": "object",
                     "properties": {
                         "mailbox": {"type": "string", "description": "Address; default me"},
-                        "thread_id": {"description": "Thread id", "minLength": 1, "type": "string"},
+                        "thread_id": {"description": "Thread id", "type": "string"},
                     },
                     "required": ["thread_id"],
                 },
@@ -2013,6 +2041,18 @@ async def test_granular_mail_scopes(client: ClientFactory, full_catalog: dict[st
 
 
 @pytest.mark.anyio
+async def test_default_catalog(client: ClientFactory, full_catalog: dict[str, Any]) -> None:
+    async with client() as connected:
+        tools = await served(connected)
+    assert all(tools[name] == full_catalog[name] for name in tools)
+    # Under Cursor's 80-tool warning: the deprecated IM tools are opt-in (--toolsets chat_im).
+    assert len(tools) <= 77
+    assert sorted(set(full_catalog) - set(tools)) == snapshot(
+        ["chat_im_list_messages", "chat_im_list_session_messages", "chat_im_list_sessions", "chat_im_send_message"]
+    )
+
+
+@pytest.mark.anyio
 async def test_read_only(client: ClientFactory, full_catalog: dict[str, Any]) -> None:
     async with client(env={"ZOOM_MCP_READ_ONLY": "1"}) as connected:
         tools = await served(connected)
@@ -2027,9 +2067,6 @@ async def test_read_only(client: ClientFactory, full_catalog: dict[str, Any]) ->
             "chat_get_channel",
             "chat_get_contact",
             "chat_get_message",
-            "chat_im_list_messages",
-            "chat_im_list_session_messages",
-            "chat_im_list_sessions",
             "chat_list_channel_members",
             "chat_list_channels",
             "chat_list_contacts",

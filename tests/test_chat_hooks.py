@@ -141,7 +141,7 @@ async def test_decode_channels_keeps_id_name_type() -> None:
         ],
     }
     decoded = await decode_channels(raw, spec.input(), FakeContext(spec))  # type: ignore[arg-type]
-    assert decoded == {"total_records": 1, "channels": [{"id": "C1", "name": "eng", "type": 3}]}
+    assert decoded == {"total_records": 1, "channels": [{"id": "C1", "name": "eng", "type": "public"}]}
 
 
 @pytest.fixture
@@ -227,7 +227,7 @@ def test_invite_turns_emails_into_member_objects() -> None:
     assert request.json == {"members": [{"email": "a@x.io"}, {"email": "b@x.io"}]}
     request, _ = _call("chat_admin_add_channel_admins", {"channel_id": "C1", "admins": ["a@x.io"]})
     assert request.json == {"admins": [{"email": "a@x.io"}]}
-    request, _ = _call("chat_create_channel", {"name": "eng", "type": 3})
+    request, _ = _call("chat_create_channel", {"name": "eng", "type": "public"})
     assert request.json == {"name": "eng", "type": 3}
 
 

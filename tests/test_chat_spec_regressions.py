@@ -138,7 +138,7 @@ async def test_limits_follow_the_spec(name: str, args: dict[str, Any], executor:
 
 
 async def test_an_account_invite_takes_twenty(sandbox: Sandbox, executor: Executor) -> None:
-    created = await call(executor, "chat_create_channel", {"name": "big", "type": 3})
+    created = await call(executor, "chat_create_channel", {"name": "big", "type": "public"})
     people = [user.email for user in sandbox.state.users[1:]]
     added = await call(executor, "chat_admin_invite_channel_members", {"channel_id": created["id"], "members": people})
     assert len(added["ids"].split(",")) == len(people)

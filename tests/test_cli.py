@@ -113,7 +113,8 @@ def test_doctor_against_the_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "credentials: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET" in out
     assert "token:       obtained" in out
-    assert f"tools:       {len(ALL_TOOLS)}/{len(ALL_TOOLS)} registered" in out
+    selected = len(select(ALL_TOOLS, None))
+    assert f"tools:       {selected}/{selected} registered (of {len(ALL_TOOLS)}, by the tool selection)" in out
 
 
 def test_doctor_without_credentials(capsys: pytest.CaptureFixture[str]) -> None:

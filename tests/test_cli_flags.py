@@ -17,6 +17,7 @@ import pytest
 from tests.local_servers import PROXY_VARIABLES, Recorder, recording_server
 from zoom_mcp.cli import run
 from zoom_mcp.config import BOOLEANS, ENVIRONMENT, Settings
+from zoom_mcp.registry import select
 from zoom_mcp.tools import ALL_TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +88,7 @@ def test_without_sandbox_the_account_is_reached(account: Recorder, capsys: pytes
 def test_selection_flags_apply_before_or_after(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert run(argv) == 0
     out = capsys.readouterr().out
-    reads = [spec for spec in ALL_TOOLS if spec.read_only]
+    reads = [spec for spec in select(ALL_TOOLS, None) if spec.read_only]
     assert f"{len(reads)} of {len(ALL_TOOLS)}" in out or out.count('"readOnlyHint": true') == len(reads)
     assert "chat_send_message" not in out
 

@@ -100,7 +100,7 @@ async def test_named_mailbox_is_the_sender() -> None:
 
 
 @pytest.mark.anyio
-async def test_reply_reads_the_original_and_joins_its_thread() -> None:
+async def test_reply_reads_the_original_and_threads_by_headers() -> None:
     original = {
         "id": "M1",
         "threadId": "T9",
@@ -110,8 +110,9 @@ async def test_reply_reads_the_original_and_joins_its_thread() -> None:
     request, ctx = await encode("mail_send_message", {"to": ["b@example.com"], "text": "Yes", "in_reply_to": "M1"}, ctx)
     (lookup,) = ctx.sent
     assert lookup.method == "GET" and lookup.path == "/emails/mailboxes/me/messages/M1"
-    assert lookup.query["format"] == "metadata"
-    assert request.json["threadId"] == "T9"
+    assert lookup.query == {"format": "metadata", "metadataHeaders": "Subject,Message-ID,References"}
+    # Zoom's send has no thread field: In-Reply-To and References carry the threading.
+    assert set(request.json) == {"raw"}
     message = parse_raw(request.json["raw"])
     assert message["In-Reply-To"] == "<m1@x>"
     assert message["References"] == "<m0@x> <m1@x>"
@@ -251,14 +252,28 @@ def test_vacation_times_are_epoch_milliseconds() -> None:
     spec = BY_NAME["mail_update_vacation"]
     args = spec.input.model_validate({"enabled": True, "subject": "Away", "start": "2026-12-01T00:00:00Z"})
     request = FakeContext(spec).default_request(args)
-    assert request.json == {"enableAutoReply": True, "responseSubject": "Away", "startTime": 1796083200000}
+    assert request.json == {"enableAutoReply": True, "responseSubject": "Away", "startTime": "1796083200000"}
 
 
 def test_history_query() -> None:
     spec = BY_NAME["mail_list_history"]
-    args = spec.input.model_validate({"start_history_id": "42", "history_types": ["messageAdded"], "page_size": 900})
+    args = spec.input.model_validate(
+        {
+            "start_history_id": "42",
+            "history_types": ["messageAdded", "delegateAdded"],
+            "exclude_history_types": ["labelAdded"],
+            "label_id": "INBOX",
+            "page_size": 900,
+        }
+    )
     request = FakeContext(spec).default_request(args)
-    assert request.query == {"startHistoryId": "42", "historyTypes": ["messageAdded"], "maxResults": 500}
+    assert request.query == {
+        "startHistoryId": "42",
+        "historyTypes": "messageAdded,delegateAdded",
+        "excludeHistoryTypes": "labelAdded",
+        "labelId": "INBOX",
+        "maxResults": 500,
+    }
 
 
 # ---- list decoders -----------------------------------------------------------------------------
@@ -289,7 +304,7 @@ async def test_message_list_rows_are_filled_and_failures_kept() -> None:
     listed = {"messages": [{"id": "M1", "threadId": "T1"}, {"id": "M2", "threadId": "T2"}], "nextPageToken": "p2"}
     out = await decode("mail_list_messages", {"label_ids": ["INBOX"]}, listed, ctx)
     assert [r.path for r in ctx.sent] == ["/emails/mailboxes/me/messages/M1", "/emails/mailboxes/me/messages/M2"]
-    assert ctx.sent[0].query == {"format": "metadata", "metadata_headers": "From,To,Subject,Date"}
+    assert ctx.sent[0].query == {"format": "metadata", "metadataHeaders": "From,To,Subject,Date,X-Zoom-Encryption"}
     assert out["messages"] == [
         {
             "id": "M1",
@@ -425,7 +440,9 @@ async def test_small_text_attachment_is_embedded_text() -> None:
     )
     (block,) = result.content
     assert isinstance(block.resource, types.TextResourceContents)
-    assert block.resource.text == "Grüße"
+    # The sender's text is data: it comes inside the same fence as the description.
+    fence = result.text.splitlines()[0]
+    assert block.resource.text == f"{fence}\nGrüße\n{fence.replace('<', '</', 1)}"
 
 
 @pytest.mark.anyio

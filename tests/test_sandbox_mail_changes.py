@@ -36,13 +36,15 @@ async def test_drafts_lifecycle_and_send(mail: Mail) -> None:
 
     raw = email_message(USERS[1].email, "Draft one", "first version").as_bytes()
     created = await mail.call("POST", "/drafts", body={"message": {"raw": b64url(raw)}})
-    assert created.status == 201
+    assert created.status == 200
     draft_id = created.body["id"]
     assert created.body["message"]["labelIds"] == ["DRAFT"]
 
-    # Zoom's draft body shape is unconfirmed: a top-level "raw" is accepted too.
-    other = await mail.call("POST", "/drafts", body={"raw": b64url(raw)})
-    assert other.status == 201
+    # Zoom's document gives one draft body shape, {"message": {"raw"}}: a top-level "raw" is refused.
+    refused = await mail.error("POST", "/drafts", body={"raw": b64url(raw)})
+    assert (refused.status, refused.code) == (400, 300)
+    other = await mail.call("POST", "/drafts", body={"message": {"raw": b64url(raw)}})
+    assert other.status == 200
 
     new_raw = email_message(USERS[1].email, "Draft one (v2)", "second version").as_bytes()
     updated = await mail.ok("PUT", "/drafts/{draftId}", body={"message": {"raw": b64url(new_raw)}}, draftId=draft_id)
@@ -148,10 +150,10 @@ async def test_history_records_changes(mail: Mail) -> None:
     await mail.call("DELETE", "/messages/{messageId}", messageId=sent["id"])
 
     body = await mail.ok("GET", "/history", query={"startHistoryId": start})
-    kinds = [key for record in body["history"] for key in record if key not in ("id", "messages")]
+    kinds = [key for record in body["history"] for key in record if key != "id"]
     assert kinds == ["labelsAdded", "labelsRemoved", "messagesAdded", "messagesDeleted"]
     assert body["history"][0]["labelsAdded"][0]["labelIds"] == ["STARRED"]
-    assert body["history"][0]["messages"] == [{"id": message["id"], "threadId": message["threadId"]}]
+    assert body["history"][0]["labelsAdded"][0]["message"]["id"] == message["id"]
     ids = [int(record["id"]) for record in body["history"]]
     assert ids == sorted(ids) and ids[0] > int(start)
     assert int(body["historyId"]) == ids[-1]
@@ -184,17 +186,25 @@ async def test_labels_crud_and_counts(mail: Mail) -> None:
     assert set(minimal[0]) == {"id", "name", "type"}
 
     created = await mail.call(
-        "POST", "/labels", body={"name": "Clients", "color": {"textColor": "#000000", "backgroundColor": "#ffffff"}}
+        "POST",
+        "/labels",
+        body={"name": "Clients", "parentId": "", "color": {"textColor": "#000000", "backgroundColor": "#ffffff"}},
     )
-    assert created.status == 201 and created.body["id"].startswith("Label_")
+    assert created.status == 200 and created.body["id"].startswith("Label_")
+    assert created.body["parentId"] == ""
     label_id = created.body["id"]
-    duplicate = await mail.error("POST", "/labels", body={"name": "clients"})
+    # name and parentId are both required (parentId "" for the top level), even for PATCH.
+    assert (await mail.error("POST", "/labels", body={"name": "No parent"})).code == 300
+    assert (await mail.error("PATCH", "/labels/{labelId}", body={"name": "x"}, labelId=label_id)).code == 300
+    duplicate = await mail.error("POST", "/labels", body={"name": "clients", "parentId": ""})
     assert duplicate.status == 409
     assert (await mail.error("POST", "/labels", body={})).code == 300
 
-    patched = await mail.ok("PATCH", "/labels/{labelId}", body={"name": "Key clients"}, labelId=label_id)
+    patched = await mail.ok(
+        "PATCH", "/labels/{labelId}", body={"name": "Key clients", "parentId": ""}, labelId=label_id
+    )
     assert patched["name"] == "Key clients" and patched["color"]["textColor"] == "#000000"
-    replaced = await mail.ok("PUT", "/labels/{labelId}", body={"name": "Accounts"}, labelId=label_id)
+    replaced = await mail.ok("PUT", "/labels/{labelId}", body={"name": "Accounts", "parentId": ""}, labelId=label_id)
     assert replaced["name"] == "Accounts" and "color" not in replaced
     assert (await mail.error("PUT", "/labels/{labelId}", body={}, labelId=label_id)).code == 300
 
@@ -212,7 +222,7 @@ async def test_system_labels_are_protected(mail: Mail) -> None:
     for method, body in (("DELETE", None), ("PATCH", {"name": "Box"}), ("PUT", {"name": "Box"})):
         error = await mail.error(method, "/labels/{labelId}", body=body, labelId="INBOX")
         assert (error.status, error.code) == (400, 300)
-    assert (await mail.error("POST", "/labels", body={"name": "inbox"})).status == 409
+    assert (await mail.error("POST", "/labels", body={"name": "inbox", "parentId": ""})).status == 409
 
 
 async def test_insert_and_deleted_flag(mail: Mail) -> None:
@@ -249,9 +259,15 @@ async def test_vacation_setting_and_auto_reply(mail: Mail) -> None:
 
 async def test_delegates(mail: Mail) -> None:
     listed = (await mail.ok("GET", "/settings/delegates"))["delegates"]
-    assert listed == [{"delegateEmail": USERS[1].email, "verificationStatus": "accepted"}]
+    assert [(d["delegateEmail"], d["verificationStatus"], d["delegateAccess"]) for d in listed] == [
+        (USERS[1].email, "accepted", "dlgeditor")
+    ]
+    bad = await mail.error("POST", "/settings/delegates", body={"delegateEmail": USERS[2].email, "delegateAccess": "x"})
+    assert bad.code == 300
     granted = await mail.call("POST", "/settings/delegates", body={"delegateEmail": USERS[2].email})
-    assert granted.status == 201
+    # The default access is editor; the grant waits for the delegate to accept.
+    assert granted.status == 200
+    assert (granted.body["delegateAccess"], granted.body["verificationStatus"]) == ("dlgeditor", "pending")
     got = await mail.ok("GET", "/settings/delegates/{delegateEmail}", delegateEmail=USERS[2].email)
     assert got["delegateEmail"] == USERS[2].email
     assert (await mail.error("POST", "/settings/delegates", body={"delegateEmail": USERS[2].email})).status == 409
@@ -266,14 +282,14 @@ async def test_delegates(mail: Mail) -> None:
 async def test_filters_apply_to_new_mail(mail: Mail) -> None:
     seeded = (await mail.ok("GET", "/settings/filters"))["filter"]
     assert len(seeded) == 1
-    billing = (await mail.call("POST", "/labels", body={"name": "Billing"}, user=USERS[1])).body["id"]
+    billing = (await mail.call("POST", "/labels", body={"name": "Billing", "parentId": ""}, user=USERS[1])).body["id"]
     created = await mail.call(
         "POST",
         "/settings/filters",
         body={"criteria": {"subject": "invoice"}, "action": {"addLabelIds": [billing], "removeLabelIds": ["INBOX"]}},
         user=USERS[1],
     )
-    assert created.status == 201
+    assert created.status == 200
     filter_id = created.body["id"]
     raw = email_message(USERS[1].email, "Invoice for October", "see attached").as_bytes()
     await mail.ok("POST", "/messages/send", body={"raw": b64url(raw)})

@@ -86,8 +86,8 @@ async def test_send_and_read_back_over_http(zoom: Sandbox, http: httpx2.AsyncCli
 
 async def test_label_and_history_over_http(http: httpx2.AsyncClient) -> None:
     start = (await http.get(f"{ROOT}/me/profile")).json()["historyId"]
-    created = await http.post(f"{ROOT}/me/labels", json={"name": "Board"})
-    assert created.status_code == 201
+    created = await http.post(f"{ROOT}/me/labels", json={"name": "Board", "parentId": ""})
+    assert created.status_code == 200
     label_id = created.json()["id"]
     message_id = (await http.get(f"{ROOT}/me/messages", params={"maxResults": "1"})).json()["messages"][0]["id"]
     await http.post(f"{ROOT}/me/messages/{message_id}/modify", json={"addLabelIds": [label_id]})

@@ -190,7 +190,7 @@ CASES: dict[str, tuple[Args | None, ...]] = {
     "chat_list_channels": (fixed(), fixed(user_id="me", page_size=2)),
     "chat_create_channel": (
         fixed(name="new-channel"),
-        fixed(user_id="me", name="n" * 256, type=3, members=[BRUNO, CHIOMA, DMITRI, EMI, FARAH]),
+        fixed(user_id="me", name="n" * 256, type="public", members=[BRUNO, CHIOMA, DMITRI, EMI, FARAH]),
     ),
     "chat_get_channel": (
         lambda s: {"channel_id": s.channel("general")},
@@ -198,7 +198,7 @@ CASES: dict[str, tuple[Args | None, ...]] = {
     ),
     "chat_update_channel": (
         lambda s: {"channel_id": s.channel("general"), "name": "all-hands"},
-        lambda s: {"channel_id": s.channel("engineering"), "name": "e" * 256, "type": 2},
+        lambda s: {"channel_id": s.channel("engineering"), "name": "e" * 256, "type": "private_org"},
     ),
     "chat_delete_channel": (
         lambda s: {"channel_id": s.channel("engineering")},
@@ -233,7 +233,7 @@ CASES: dict[str, tuple[Args | None, ...]] = {
     ),
     "chat_admin_update_channel": (
         lambda s: {"channel_id": s.channel("general"), "name": "all-hands"},
-        lambda s: {"user_id": ME, "channel_id": s.channel("engineering"), "name": "e" * 256, "type": 2},
+        lambda s: {"user_id": ME, "channel_id": s.channel("engineering"), "name": "e" * 256, "type": "private_org"},
     ),
     "chat_admin_delete_channel": (
         lambda s: {"channel_id": s.channel("engineering")},

@@ -7,17 +7,39 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
-from zoom_mcp.catalog import LOCAL, ToolInput, page_size
-from zoom_mcp.mime import check_address
+from zoom_mcp.catalog import LOCAL, ToolInput, page_size, path_segment
+from zoom_mcp.mime import check_address, check_header_value
+from zoom_mcp.scopes import needs
+
+
+def _path_id(value: str | None) -> str | None:
+    # Ids are data, never path: refuse what no encoding keeps in one segment (``..``, over-long)
+    # here, so the call is refused before anyone is asked to confirm it.
+    if value:
+        path_segment(value)
+    return value
+
+
+def _required_path_id(value: str) -> str:
+    path_segment(value)
+    return value
+
+
+# For ids with a configured default: None or "" means "not given".
+PathId = AfterValidator(_path_id)
+# For ids that must be given.
+RequiredPathId = AfterValidator(_required_path_id)
 
 # Path parameters left empty are filled by the executor from configuration
 # (ZOOM_MCP_DEFAULT_USER / ZOOM_MCP_DEFAULT_MAILBOX, both "me" by default).
 UserId = Annotated[
     str | None,
+    PathId,
     Field(serialization_alias="userId", description="User id or email; default me"),
 ]
 Mailbox = Annotated[
     str | None,
+    PathId,
     Field(serialization_alias="email", description="Address; default me"),
 ]
 NextPageToken = Annotated[
@@ -48,8 +70,8 @@ def _non_empty(value: str | None) -> str | None:
 # (``DELETE .../members/`` is the batch remove). A validator rather than ``minLength`` keeps
 # the check out of the published schema, which every model turn pays for.
 NonEmpty = AfterValidator(_non_empty)
-ChannelId = Annotated[str, NonEmpty, Field(serialization_alias="channelId", description="Channel id")]
-MessageId = Annotated[str, NonEmpty, Field(serialization_alias="messageId", description="Message id")]
+ChannelId = Annotated[str, NonEmpty, RequiredPathId, Field(serialization_alias="channelId", description="Channel id")]
+MessageId = Annotated[str, NonEmpty, RequiredPathId, Field(serialization_alias="messageId", description="Message id")]
 ToContact = Annotated[str | None, Field(description="Contact email or id")]
 ToChannel = Annotated[str | None, Field(description="Channel id")]
 # Zoom takes at most 5 members per invite or create call.
@@ -59,7 +81,8 @@ ChatPageToken = Annotated[
     Field(description="From last result; valid 15 min"),
 ]
 ReportPageSize = page_size(maximum=300, default=30)
-# Dates and times go on the wire in the exact text forms Zoom documents.
+# Dates and times go on the wire in the exact text forms Zoom documents. A date's ``format: date``
+# becomes a "YYYY-MM-DD" hint in the published schema (lean_schema), as Gemini takes only date-time.
 WireDate = Annotated[date, PlainSerializer(date.isoformat, return_type=str)]
 WireTime = Annotated[datetime, PlainSerializer(_utc_wire_time, return_type=str)]
 
@@ -68,28 +91,50 @@ WireTime = Annotated[datetime, PlainSerializer(_utc_wire_time, return_type=str)]
 
 def _one_line(value: str | None) -> str | None:
     # A line break in a header would start a new header (header injection); refuse it.
-    if value is not None and ("\r" in value or "\n" in value):
-        raise ValueError("must be a single line")
-    return value
+    return check_header_value(value) if value is not None else None
 
+
+# Requirements of the follow-up calls mail hooks make: list rows are filled by a read of each
+# message, thread or draft; a reply reads the headers of the message it answers.
+READS_MESSAGE = needs("mail:read", granular="email:read:msg")
+READS_THREAD = needs("mail:read", granular="email:read:thread")
+READS_DRAFT = needs("mail:read", granular="email:read:draft")
 
 # For values that become mail headers.
 SingleLine = AfterValidator(_one_line)
 
-EmailAddress = Annotated[str, AfterValidator(check_address), Field(json_schema_extra={"format": "email"})]
-ThreadId = Annotated[str, Field(min_length=1, serialization_alias="threadId", description="Thread id")]
-DraftId = Annotated[str, Field(min_length=1, serialization_alias="draftId", description="Draft id")]
-LabelId = Annotated[str, Field(min_length=1, serialization_alias="labelId", description="Label id")]
+# Checked by validation, not by a schema ``format``: Gemini refuses every format but date-time.
+EmailAddress = Annotated[str, AfterValidator(check_address)]
+ThreadId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="threadId", description="Thread id")]
+DraftId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="draftId", description="Draft id")]
+LabelId = Annotated[str, RequiredPathId, Field(min_length=1, serialization_alias="labelId", description="Label id")]
 # Message, thread and draft lists fetch every row's headers with one more request per item, so
-# a page stops at 50 (Zoom itself serves 500) to bound each call's fan-out and latency.
+# a page stops at 50 (Zoom's document allows 500) to bound each call's fan-out and latency.
 MailRowPageSize = Annotated[page_size(maximum=50, default=20), Field(serialization_alias="maxResults")]
 MailPageSize = Annotated[page_size(maximum=500, default=50), Field(serialization_alias="maxResults")]
 MailPageToken = Annotated[
     str | None, Field(serialization_alias="pageToken", description="next_page_token of the previous result")
 ]
+
+
+def _comma_joined(values: list[str]) -> str:
+    return ",".join(values)
+
+
+def _none_if_empty(values: list[str] | None) -> list[str] | None:
+    # [] means "not given": an empty comma list would be an empty (and for enums invalid) value.
+    return values or None
+
+
+# Zoom's document declares every multi-value mail query parameter as one string: several values
+# travel comma-separated (``labelIds=INBOX,UNREAD``), never as repeated keys.
+CommaList = PlainSerializer(_comma_joined, return_type=str)
+NoneIfEmpty = AfterValidator(_none_if_empty)
 LabelIds = Annotated[
     list[str] | None,
-    Field(serialization_alias="labelIds", description="Label ids, e.g. INBOX"),
+    NoneIfEmpty,
+    CommaList,
+    Field(serialization_alias="labelIds", description="Label ids, all must match, e.g. INBOX"),
 ]
 SearchQuery = Annotated[str | None, Field(description="Search query")]
 IncludeSpamTrash = Annotated[
@@ -99,6 +144,10 @@ Addresses = Annotated[list[EmailAddress] | None, LOCAL]
 
 
 # Filters and paging shared by the message and thread lists.
+# A read view's choice of detail: headers only skips the body (format=metadata).
+HeadersOnly = Annotated[bool | None, LOCAL, Field(description="Headers only, no body")]
+
+
 class MailListInput(ToolInput):
     mailbox: Mailbox = None
     label_ids: LabelIds = None

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
-from zoom_mcp.chat_format import decode_channels, decode_members
+from zoom_mcp.chat_format import decode_channel, decode_channels, decode_members
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChannelId, ChatPageToken
 from zoom_mcp.tools.chat_channels import (
@@ -87,6 +87,7 @@ TOOLS = [
         endpoint="GET /chat/users/{userId}/channels/{channelId}",
         input=OwnedChannel,
         scopes=channel_read("team_chat:read:user_channel"),
+        decode=decode_channel,
         toolset="chat_admin",
         rate="medium",
         read_only=True,

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 
 from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec, page_size
-from zoom_mcp.chat_format import decode_channels, decode_members
+from zoom_mcp.chat_format import CHANNEL_TYPE_CODES, decode_channel, decode_channels, decode_members
 from zoom_mcp.scopes import ScopeRequirement, needs
 from zoom_mcp.tools._common import (
     ChannelId,
     ChatPageToken,
     NonEmpty,
+    RequiredPathId,
     UserId,
 )
 
@@ -42,22 +43,30 @@ def encode_csv_query(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Reque
 # 20 per create and account-level invite; 20 ids per batch removal.
 NAME_LENGTH = 256
 ChannelName = Annotated[str, NonEmpty, Field(max_length=NAME_LENGTH, description="Channel name")]
-NewName = Annotated[str | None, NonEmpty, Field(max_length=NAME_LENGTH, description="New name")]
+# The None sits outside: the length check then never sees a null (a TypeError inside validation).
+NewName = Annotated[str, NonEmpty, Field(max_length=NAME_LENGTH, description="New name")] | None
 InviteEmails = Annotated[list[str], Field(min_length=1, max_length=5, description="Member emails")]
 ManyEmails = Annotated[list[str], Field(min_length=1, max_length=20, description="Member emails")]
 ChannelsPageSize = page_size(maximum=1000, default=10)
 MembersPageSize = page_size(maximum=100, default=10)
 MemberRef = Annotated[
-    str, NonEmpty, Field(serialization_alias="identifier", description="Member email, user id or member id")
+    str,
+    NonEmpty,
+    RequiredPathId,
+    Field(serialization_alias="identifier", description="Member email, user id or member id"),
 ]
-# Zoom's numeric channel types; 4 exists only on create, 5 only on update.
+# Zoom's channel types are numeric codes; the model reads and writes their names, sent as the code.
+# group_chat exists only on create, public_external only on update.
+ToWireType = PlainSerializer(CHANNEL_TYPE_CODES.__getitem__, return_type=int)
 CreateType = Annotated[
-    Literal[1, 2, 3, 4],
-    Field(description="1 private, 2 private same account, 3 public, 4 group chat"),
+    Literal["private", "private_org", "public", "group_chat"],
+    ToWireType,
+    Field(description="private_org: one account's members; public: anyone in the account may join"),
 ]
 UpdateType = Annotated[
-    Literal[1, 2, 3, 5] | None,
-    Field(description="1 private, 2 private same account, 3 public, 5 public incl. external"),
+    Literal["private", "private_org", "public", "public_external"] | None,
+    ToWireType,
+    Field(description="private_org: one account's members; public_external: other accounts may join"),
 ]
 
 
@@ -70,7 +79,7 @@ class ListChannels(ToolInput):
 class CreateChannel(ToolInput):
     user_id: UserId = None
     name: ChannelName
-    type: CreateType = 1
+    type: CreateType = "private"
     members: ManyEmails | None = None
 
 
@@ -149,6 +158,7 @@ TOOLS = [
         endpoint="POST /chat/users/{userId}/channels",
         input=CreateChannel,
         scopes=channel_write("team_chat:write:user_channel"),
+        decode=decode_channel,
         encode=encode_email_objects,
         verify="chat_list_channels",
         toolset="chat_channels",
@@ -165,6 +175,7 @@ TOOLS = [
         endpoint="GET /chat/channels/{channelId}",
         input=ChannelRef,
         scopes=channel_read("team_chat:read:channel"),
+        decode=decode_channel,
         toolset="chat_channels",
         rate="medium",
         read_only=True,

@@ -1,4 +1,5 @@
-"""Zoom's deprecated IM API (/im/...): kept for accounts that still rely on it; prefer chat_*."""
+"""Zoom's deprecated IM API (/im/...), removed from Zoom's current API: an opt-in toolset (`--toolsets chat_im`)
+for accounts that still rely on it; prefer chat_*."""
 
 from __future__ import annotations
 

@@ -7,15 +7,26 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
-from zoom_mcp.mail_format import compose_encoder, decode_draft, decode_draft_list, with_query
+from zoom_mcp.mail_format import compose_encoder, decode_draft, decode_draft_list, read_query
 from zoom_mcp.scopes import needs
-from zoom_mcp.tools._common import ComposeInput, DraftId, Mailbox, MailPageToken, MailRowPageSize
+from zoom_mcp.tools._common import (
+    READS_DRAFT,
+    READS_MESSAGE,
+    ComposeInput,
+    DraftId,
+    HeadersOnly,
+    Mailbox,
+    MailPageToken,
+    MailRowPageSize,
+    SearchQuery,
+)
 
 TOOLSET = "mail_drafts"
 
 
 class ListDrafts(ToolInput):
     mailbox: Mailbox = None
+    q: SearchQuery = None
     page_size: MailRowPageSize = 20
     next_page_token: MailPageToken = None
 
@@ -25,6 +36,10 @@ class DraftRef(ToolInput):
     draft_id: DraftId
 
 
+class ReadDraft(DraftRef):
+    headers_only: HeadersOnly = None
+
+
 # The draft id comes first in the schema: pydantic orders fields from the last base first.
 class UpdateDraft(ComposeInput, DraftRef):
     pass
@@ -32,7 +47,7 @@ class UpdateDraft(ComposeInput, DraftRef):
 
 class SendDraft(ToolInput):
     mailbox: Mailbox = None
-    # Zoom takes the draft id in the body, not the path (Gmail's {"id": ...} shape).
+    # Zoom takes the draft id in the body, not the path ({"id": ...} in its document).
     draft_id: Annotated[str, Field(min_length=1, serialization_alias="id", description="Draft id")]
 
 
@@ -43,7 +58,7 @@ TOOLS = [
         description="List draft emails.",
         endpoint="GET /emails/mailboxes/{email}/drafts",
         input=ListDrafts,
-        scopes=needs("mail:read", granular="email:read:list_drafts"),
+        scopes=needs("mail:read", granular="email:read:list_drafts") & READS_DRAFT,
         toolset=TOOLSET,
         rate="medium",
         read_only=True,
@@ -58,7 +73,7 @@ TOOLS = [
         title="Read draft",
         description="Read one draft.",
         endpoint="GET /emails/mailboxes/{email}/drafts/{draftId}",
-        input=DraftRef,
+        input=ReadDraft,
         scopes=needs("mail:read", granular="email:read:draft"),
         toolset=TOOLSET,
         rate="medium",
@@ -66,7 +81,7 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        encode=with_query(format="full"),
+        encode=read_query(header_names=False),
         decode=decode_draft,
     ),
     ToolSpec(
@@ -75,7 +90,7 @@ TOOLS = [
         description="Save an email or reply as a draft, unsent.",
         endpoint="POST /emails/mailboxes/{email}/drafts",
         input=ComposeInput,
-        scopes=needs("mail:write", granular="email:write:draft"),
+        scopes=needs("mail:write", granular="email:write:draft") & READS_MESSAGE,
         toolset=TOOLSET,
         rate="medium",
         read_only=False,
@@ -91,7 +106,7 @@ TOOLS = [
         description="Replace a draft; fields left out are cleared.",
         endpoint="PUT /emails/mailboxes/{email}/drafts/{draftId}",
         input=UpdateDraft,
-        scopes=needs("mail:write", granular="email:update:draft"),
+        scopes=needs("mail:write", granular="email:update:draft") & READS_MESSAGE,
         toolset=TOOLSET,
         rate="medium",
         read_only=False,

@@ -7,7 +7,13 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import ToolInput, ToolSpec
-from zoom_mcp.mail_format import decode_labels, with_query
+from zoom_mcp.mail_format import (
+    decode_labels,
+    encode_label_patch,
+    encode_label_write,
+    forget_label_names,
+    with_query,
+)
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import LabelId, Mailbox
 
@@ -84,6 +90,8 @@ TOOLS = [
         destructive=False,
         idempotent=False,
         open_world=True,
+        encode=encode_label_write,
+        decode=forget_label_names,
         verify="mail_list_labels",
     ),
     ToolSpec(
@@ -92,18 +100,21 @@ TOOLS = [
         description="Rename or re-parent a label.",
         endpoint="PATCH /emails/mailboxes/{email}/labels/{labelId}",
         input=PatchLabel,
-        scopes=needs("mail:write", granular="email:update:label"),
+        # Filling the fields the model left out reads the label first.
+        scopes=needs("mail:write", granular="email:update:label") & needs("mail:read", granular="email:read:label"),
         toolset=TOOLSET,
         rate="light",
         read_only=False,
         destructive=False,
         idempotent=True,
         open_world=True,
+        encode=encode_label_patch,
+        decode=forget_label_names,
     ),
     ToolSpec(
         name="mail_update_label",
         title="Replace label",
-        description="Replace a label; fields left out are reset.",
+        description="Replace a label; fields left out are reset (no parent: top level).",
         endpoint="PUT /emails/mailboxes/{email}/labels/{labelId}",
         input=UpdateLabel,
         scopes=needs("mail:write", granular="email:update:label"),
@@ -113,6 +124,8 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
+        encode=encode_label_write,
+        decode=forget_label_names,
     ),
     ToolSpec(
         name="mail_delete_label",
@@ -127,6 +140,7 @@ TOOLS = [
         destructive=True,
         idempotent=True,
         open_world=True,
+        decode=forget_label_names,
         confirm="Delete label {label_id}",
     ),
 ]

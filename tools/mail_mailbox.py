@@ -8,11 +8,29 @@ from pydantic import Field
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
 from zoom_mcp.scopes import needs
-from zoom_mcp.tools._common import Mailbox, MailPageSize, MailPageToken
+from zoom_mcp.tools._common import CommaList, Mailbox, MailPageSize, MailPageToken, NoneIfEmpty
 
 TOOLSET = "mail_mailbox"
-# Gmail's history record kinds; Zoom's list is not documented (zoom-api.md 6.3).
-HistoryType = Literal["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"]
+# The sixteen history types of Zoom's document.
+HistoryType = Literal[
+    "labelAdded",
+    "labelRemoved",
+    "messageAdded",
+    "messageDeleted",
+    "messageUpdated",
+    "messageImported",
+    "messageImportedNew",
+    "settingAdded",
+    "settingUpdated",
+    "settingDeleted",
+    "delegateAdded",
+    "delegateDeleted",
+    "delegateUpdated",
+    "delegatorsAdded",
+    "delegatorsDeleted",
+    "delegatorsUpdated",
+]
+HistoryTypes = Annotated[list[HistoryType] | None, NoneIfEmpty, CommaList]
 
 
 class GetProfile(ToolInput):
@@ -22,8 +40,9 @@ class GetProfile(ToolInput):
 class ListHistory(ToolInput):
     mailbox: Mailbox = None
     start_history_id: Annotated[str, Field(min_length=1, serialization_alias="startHistoryId", description="historyId")]
-    history_types: Annotated[
-        list[HistoryType] | None, Field(serialization_alias="historyTypes", description="Only these")
+    history_types: Annotated[HistoryTypes, Field(serialization_alias="historyTypes", description="Only these")] = None
+    exclude_history_types: Annotated[
+        HistoryTypes, Field(serialization_alias="excludeHistoryTypes", description="Not these (wins)")
     ] = None
     label_id: Annotated[str | None, Field(serialization_alias="labelId", description="Only this label")] = None
     page_size: MailPageSize = 50

@@ -14,11 +14,13 @@ from zoom_mcp.mail_format import (
     decode_message,
     decode_message_list,
     encode_label_changes,
-    with_query,
+    read_query,
 )
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
+    READS_MESSAGE,
     ComposeInput,
+    HeadersOnly,
     LabelChangeInput,
     Mailbox,
     MailListInput,
@@ -37,6 +39,10 @@ BatchIds = Annotated[
 class MessageRef(ToolInput):
     mailbox: Mailbox = None
     message_id: MessageId
+
+
+class ReadMessage(MessageRef):
+    headers_only: HeadersOnly = None
 
 
 class InsertMessage(ComposeInput):
@@ -74,7 +80,7 @@ TOOLS = [
         description="List emails, newest first, filtered by label (INBOX, SENT, ...) or search query.",
         endpoint="GET /emails/mailboxes/{email}/messages",
         input=MailListInput,
-        scopes=needs("mail:read", granular="email:read:list_msgs"),
+        scopes=needs("mail:read", granular="email:read:list_msgs") & READS_MESSAGE,
         toolset=TOOLSET,
         rate="medium",
         read_only=True,
@@ -89,7 +95,7 @@ TOOLS = [
         title="Read email",
         description="Read one email: headers, text body, attachment ids.",
         endpoint="GET /emails/mailboxes/{email}/messages/{messageId}",
-        input=MessageRef,
+        input=ReadMessage,
         scopes=needs("mail:read", granular="email:read:msg"),
         toolset=TOOLSET,
         rate="medium",
@@ -97,7 +103,7 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        encode=with_query(format="full"),
+        encode=read_query(),
         decode=decode_message,
     ),
     ToolSpec(
@@ -106,7 +112,7 @@ TOOLS = [
         description="Send an email or reply at once; mail_create_draft lets a human review first.",
         endpoint="POST /emails/mailboxes/{email}/messages/send",
         input=SendInput,
-        scopes=needs("mail:write", granular="email:write:send_msg"),
+        scopes=needs("mail:write", granular="email:write:send_msg") & READS_MESSAGE,
         toolset=TOOLSET,
         rate="medium",
         read_only=False,
@@ -122,7 +128,7 @@ TOOLS = [
         description="Add an email to the mailbox without sending it (import).",
         endpoint="POST /emails/mailboxes/{email}/messages",
         input=InsertMessage,
-        scopes=needs("mail:write", granular="email:write:msg"),
+        scopes=needs("mail:write", granular="email:write:msg") & READS_MESSAGE,
         toolset=TOOLSET,
         rate="medium",
         read_only=False,

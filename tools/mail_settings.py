@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, model_validator
 
@@ -15,12 +15,22 @@ from zoom_mcp.tools._common import EmailAddress, Mailbox
 TOOLSET = "mail_settings"
 
 
-def _epoch_ms(value: datetime) -> int:
-    # Gmail-style settings take instants as epoch milliseconds; a naive time is read as UTC.
-    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)
+def _epoch_ms(value: datetime) -> str:
+    # Zoom's document: epoch milliseconds, typed as a string. A naive time is read as UTC.
+    return str(int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000))
 
 
-EpochMs = Annotated[datetime, PlainSerializer(_epoch_ms, return_type=int)]
+def _access_level(value: str) -> str:
+    return f"dlg{value}"
+
+
+EpochMs = Annotated[datetime, PlainSerializer(_epoch_ms, return_type=str)]
+# Zoom's delegateAccess values (dlgreviewer, dlgauthor, dlgeditor) in the words a model uses.
+DelegateAccess = Annotated[
+    Literal["reviewer", "author", "editor"] | None,
+    PlainSerializer(_access_level, return_type=str),
+    Field(serialization_alias="delegateAccess", description="Access level; default editor"),
+]
 DelegateEmail = Annotated[EmailAddress, Field(serialization_alias="delegateEmail", description="Delegate email")]
 FilterId = Annotated[str, Field(min_length=1, serialization_alias="filterId", description="Filter id")]
 
@@ -48,6 +58,10 @@ class UpdateVacation(ToolInput):
 class DelegateRef(ToolInput):
     mailbox: Mailbox = None
     delegate_email: DelegateEmail
+
+
+class GrantDelegate(DelegateRef):
+    access: DelegateAccess = None
 
 
 class FilterRef(ToolInput):
@@ -138,7 +152,7 @@ TOOLS = [
         title="Grant mailbox delegate",
         description="Give a user delegate access to the mailbox.",
         endpoint="POST /emails/mailboxes/{email}/settings/delegates",
-        input=DelegateRef,
+        input=GrantDelegate,
         scopes=needs("mail:write", granular="email:write:setting_delegate"),
         toolset=TOOLSET,
         rate="medium",

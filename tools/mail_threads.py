@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec
-from zoom_mcp.mail_format import decode_label_state, decode_thread, decode_thread_list, encode_label_changes, with_query
+from zoom_mcp.mail_format import (
+    THREAD_MAX,
+    decode_label_state,
+    decode_thread,
+    decode_thread_list,
+    encode_label_changes,
+    read_query,
+)
 from zoom_mcp.scopes import needs
-from zoom_mcp.tools._common import LabelChangeInput, Mailbox, MailListInput, ThreadId
+from zoom_mcp.tools._common import (
+    READS_THREAD,
+    HeadersOnly,
+    LabelChangeInput,
+    Mailbox,
+    MailListInput,
+    MailPageToken,
+    ThreadId,
+)
 
 TOOLSET = "mail_threads"
 
@@ -13,6 +28,12 @@ TOOLSET = "mail_threads"
 class ThreadRef(ToolInput):
     mailbox: Mailbox = None
     thread_id: ThreadId
+
+
+# A long conversation is cut to the result budget; next_page_token resumes at the next message.
+class ReadThread(ThreadRef):
+    headers_only: HeadersOnly = None
+    next_page_token: MailPageToken = None
 
 
 # Flags come after the ids in the schema: pydantic orders fields from the last base first.
@@ -27,7 +48,7 @@ TOOLS = [
         description="List conversations, newest first, filtered by label or search query.",
         endpoint="GET /emails/mailboxes/{email}/threads",
         input=MailListInput,
-        scopes=needs("mail:read", granular="email:read:list_threads"),
+        scopes=needs("mail:read", granular="email:read:list_threads") & READS_THREAD,
         toolset=TOOLSET,
         rate="medium",
         read_only=True,
@@ -42,7 +63,7 @@ TOOLS = [
         title="Read email conversation",
         description="Read a conversation's messages (bodies shortened).",
         endpoint="GET /emails/mailboxes/{email}/threads/{threadId}",
-        input=ThreadRef,
+        input=ReadThread,
         scopes=needs("mail:read", granular="email:read:thread"),
         toolset=TOOLSET,
         rate="medium",
@@ -50,7 +71,10 @@ TOOLS = [
         destructive=False,
         idempotent=True,
         open_world=True,
-        encode=with_query(format="full"),
+        # Zoom serves a thread's first maxResults messages with no next-page token: ask for its
+        # maximum and page through them within the result budget.
+        page=Page.mail("messages"),
+        encode=read_query(maxResults=THREAD_MAX),
         decode=decode_thread,
     ),
     ToolSpec(

@@ -12,6 +12,7 @@ that: ``QUERY``, ``BODY``, ``PATH`` or ``LOCAL`` (never sent; read by an encode 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -46,16 +47,39 @@ BODY = Location.BODY
 LOCAL = Location.LOCAL
 
 
+def is_placeholder(value: Any) -> bool:
+    """What a model sends for a field it means to leave out: null, an empty or blank string, []."""
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
 class ToolInput(BaseModel):
     """Base of every tool's input model.
 
+    For optional fields, ``null``, ``""`` and ``[]`` mean "not given": strict-mode models must fill
+    every field and do so with placeholders, and many clients send ``null`` for what they leave out.
+    Such a field takes its default (for path parameters: the configured user or mailbox). Required
+    fields are untouched, so their own rules still refuse empty values.
+
     ``one_of`` lists groups of fields of which exactly one must be given (``to_contact`` /
-    ``to_channel``); it is enforced here and published in the JSON schema as ``oneOf``.
+    ``to_channel``). It is enforced here and told in the fields' descriptions (see ``lean_schema``),
+    not as a ``oneOf`` that model providers refuse at the schema root.
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _placeholders_mean_not_given(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            key: value
+            for key, value in data.items()
+            if not (key in fields and not fields[key].is_required() and is_placeholder(value))
+        }
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ToolInput:
@@ -125,6 +149,31 @@ EncodeHook = Callable[["ToolSpec", ToolInput, "CallContext"], "Request | Awaitab
 DecodeHook = Callable[[Any, ToolInput, "CallContext"], Awaitable[Any]]
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
+# Zoom's ids are a few dozen characters and addresses at most 254; a longer path value is a
+# mistake (or an attack), and past 64 KiB the URL cannot even be built.
+MAX_PATH_SEGMENT = 512
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+class PathSegmentError(ToolUsageError, ValueError):
+    """A value that cannot be one path segment. A ``ValueError`` too, so that pydantic reports it
+    as a field error when an input type checks it, and the executor as a usage error in a hook."""
+
+
+def path_segment(value: str) -> str:
+    """``value`` as exactly one path segment: every character but the unreserved ones encoded
+    (``/ % ? #``, controls, non-ASCII), and values no encoding keeps in one segment refused:
+    empty, ``.`` and ``..`` (clients and servers normalise dot segments away), over-long."""
+    if value == "":
+        raise PathSegmentError("must not be empty")
+    if value in DOT_SEGMENTS:
+        raise PathSegmentError(f"{value!r} is not an id (a dot segment would change the endpoint)")
+    if len(value) > MAX_PATH_SEGMENT:
+        raise PathSegmentError(f"too long ({len(value):,} characters; an id has at most {MAX_PATH_SEGMENT})")
+    try:
+        return quote(value, safe="")
+    except UnicodeEncodeError:
+        raise PathSegmentError("is not valid text (unpaired surrogate)") from None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,7 +229,10 @@ class ToolSpec:
 
     def request_for(self, args: ToolInput, path_defaults: Mapping[str, str]) -> Request:
         """The request the location rules give for ``args``; empty path parameters take
-        ``path_defaults`` (the configured user and mailbox)."""
+        ``path_defaults`` (the configured user and mailbox).
+
+        Every path value becomes exactly one segment (``path_segment``), so no value can change
+        which endpoint is called; one that cannot is a field error, and nothing is sent."""
         values = args.model_dump(mode="json", by_alias=True, exclude_none=True)
         path_values: dict[str, str] = {}
         query: dict[str, Any] = {}
@@ -188,10 +240,14 @@ class ToolSpec:
         for name, (wire, where) in self.locations.items():
             value = values.get(wire)
             if where is PATH:
-                value = value if value is not None else path_defaults.get(wire)
+                if value is None or (value == "" and wire in path_defaults):
+                    value = path_defaults.get(wire)
                 if value is None:
                     raise ToolUsageError(f"{self.name}: {name} is required.")
-                path_values[wire] = quote(str(value), safe="")
+                try:
+                    path_values[wire] = path_segment(str(value))
+                except PathSegmentError as exc:
+                    raise ToolUsageError(f"{self.name}: invalid arguments\n{name}: {exc}") from None
             elif value is None or where is LOCAL:
                 continue
             elif where is QUERY:
@@ -216,11 +272,60 @@ class ToolSpec:
         }
 
 
+# Keywords some model providers refuse, said in the field's description instead (validation still
+# enforces them): Gemini takes no ``format`` but date-time, OpenAI strict mode no string lengths and
+# no ``default``. ``minLength: 1`` says nothing a required field does not: it is dropped.
+_FORMAT_HINTS = {"date": "YYYY-MM-DD"}
+_KEPT_FORMATS = frozenset({"date-time"})
+
+
+def _with_hint(node: dict[str, Any], hint: str) -> None:
+    description = node.get("description")
+    node["description"] = f"{description}; {hint}" if description else hint
+
+
+def _provider_safe(node: dict[str, Any]) -> dict[str, Any]:
+    """One subschema in the form every provider accepts: hints in place of refused keywords."""
+    enum = node.get("enum")
+    if enum is not None and not all(isinstance(value, str) for value in enum):
+        # Gemini refuses non-string enums: a tool maps readable names to Zoom's codes instead.
+        raise TypeError(f"enum values must be strings, got {enum!r}")
+    fmt = node.get("format")
+    if fmt is not None and fmt not in _KEPT_FORMATS:
+        del node["format"]
+        if fmt in _FORMAT_HINTS:
+            _with_hint(node, _FORMAT_HINTS[fmt])
+    if node.get("minLength") == 1:
+        del node["minLength"]
+    for key, word in (("minLength", "min"), ("maxLength", "max")):
+        if key in node:
+            _with_hint(node, f"{word} {node.pop(key)} chars")
+    if "default" in node:
+        default = node.pop("default")
+        if default is not None and "default" not in node.get("description", ""):
+            _with_hint(node, f"default {json.dumps(default) if not isinstance(default, str) else default}")
+    return node
+
+
+def _safe_tree(node: Any) -> Any:
+    """``_provider_safe`` on a subschema and everything under it (after unwrapping, so hints stay)."""
+    if isinstance(node, list):
+        return [_safe_tree(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _safe_tree(value) for key, value in node.items() if key != "properties"}
+    if "properties" in node:
+        out["properties"] = {name: _safe_tree(sub) for name, sub in node["properties"].items()}
+    return _provider_safe(out)
+
+
 def lean_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema without what costs tokens and tells a model nothing.
 
     Drops generated titles, ``default: null`` and the ``anyOf [X, null]`` wrapper of optional
     fields (an absent optional field already means null); keeps descriptions, enums, bounds.
+    The root is only ``type``, ``properties`` and ``required``, as every model provider accepts:
+    exactly-one-of groups are told in the descriptions of the fields concerned.
     """
     schema = model.model_json_schema()
     defs = schema.pop("$defs", {})
@@ -238,6 +343,9 @@ def lean_schema(model: type[BaseModel]) -> dict[str, Any]:
                 continue
             if key == "default" and value is None:
                 continue
+            # Nested models forbid extra keys in validation; the keyword breaks Gemini's converter.
+            if key == "additionalProperties" and value is False:
+                continue
             if key == "properties":
                 out[key] = {prop: clean(sub) for prop, sub in value.items()}
                 continue
@@ -254,16 +362,17 @@ def lean_schema(model: type[BaseModel]) -> dict[str, Any]:
         return out
 
     lean = clean(schema)
-    lean["type"] = "object"
-    lean.setdefault("properties", {})
+    properties = {name: _safe_tree(prop) for name, prop in lean.get("properties", {}).items()}
+    for group in getattr(model, "one_of", ()):
+        for name in group:
+            others = [other for other in group if other != name]
+            # "; or to_channel" for a pair, "; exactly one of a, b, c" for more: few tokens.
+            hint = f"or {others[0]}" if len(others) == 1 else f"exactly one of {', '.join(group)}"
+            _with_hint(properties[name], hint)
     # No "additionalProperties": false: validation rejects unknown fields with a clear message
-    # anyway, and the schema keyword would cost every tool tokens on every turn.
-    lean.pop("additionalProperties", None)
-    one_of = getattr(model, "one_of", ())
-    if one_of:
-        groups = [{"oneOf": [{"required": [name]} for name in group]} for group in one_of]
-        if len(groups) == 1:
-            lean.update(groups[0])
-        else:
-            lean["allOf"] = groups
-    return lean
+    # anyway, and the keyword would cost every tool tokens on every turn. No root description:
+    # the tool has its own, and pydantic would publish a model's docstring here.
+    root: dict[str, Any] = {"type": "object", "properties": properties}
+    if lean.get("required"):
+        root["required"] = lean["required"]
+    return root

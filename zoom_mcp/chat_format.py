@@ -148,15 +148,34 @@ async def decode_message(data: Any, args: ToolInput, ctx: CallContext) -> Any:
     return compact_message(data) if isinstance(data, dict) else data
 
 
+# Zoom's channel type codes as the words the tools take and show (meanings from Zoom's OpenAPI):
+# private: invite only; private_org: invite only, members of one account; public: anyone in the
+# account can find and join; group_chat: an instant channel made by adding people to a chat;
+# public_external: public, and members may invite people from other accounts.
+CHANNEL_TYPES = {0: "unknown", 1: "private", 2: "private_org", 3: "public", 4: "group_chat", 5: "public_external"}
+CHANNEL_TYPE_CODES = {word: code for code, word in CHANNEL_TYPES.items()}
+
+
+def channel_type_word(code: Any) -> Any:
+    return CHANNEL_TYPES.get(code, code) if isinstance(code, int) and not isinstance(code, bool) else code
+
+
 def compact_channel(channel: dict[str, Any]) -> dict[str, Any]:
     """A channel list row: id, name, type and size; the jid, URL and settings are in chat_get_channel."""
     row = {
         "id": channel.get("id"),
         "name": channel.get("name"),
-        "type": channel.get("type"),
+        "type": channel_type_word(channel.get("type")),
         "members": channel.get("total_members") or channel.get("member_count"),
     }
     return {key: value for key, value in row.items() if value is not None}
+
+
+async def decode_channel(data: Any, args: ToolInput, ctx: CallContext) -> Any:
+    """One channel as Zoom describes it, with its type as a word."""
+    if not isinstance(data, dict) or "type" not in data:
+        return data
+    return {**data, "type": channel_type_word(data["type"])}
 
 
 async def decode_channels(data: Any, args: ToolInput, ctx: CallContext) -> Any:

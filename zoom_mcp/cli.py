@@ -24,6 +24,7 @@ import anyio
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import ENVIRONMENT, LOG_LEVELS, SettingError, Settings
+from zoom_mcp.login import LOGIN_COMMANDS, add_login_commands
 from zoom_mcp.redact import SECRETS, RedactingFilter
 from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
@@ -47,7 +48,8 @@ examples:
   zoom-mcp call chat_list_channels '{}' --sandbox
   zoom-mcp doctor                             check credentials, token, one read per product, scopes
   zoom-mcp --sandbox call chat_list_channels  flags work before or after the command
-  zoom-mcp sandbox --port 9000                run the sandbox Zoom API on a port"""
+  zoom-mcp sandbox --port 9000                run the sandbox Zoom API on a port
+  zoom-mcp login                              sign in to a General (user-managed) Zoom app"""
 
 # Variables that would point a --sandbox run at a real account; the sandbox's own win.
 CREDENTIAL_ENV = (
@@ -232,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = add_command(commands, "sandbox", SANDBOX_FLAGS, help="serve the sandbox Zoom API on a port")
     add_sandbox_options(sandbox)
+    add_login_commands(commands, argparse.RawDescriptionHelpFormatter)
     return parser
 
 
@@ -557,8 +560,10 @@ def cmd_scopes(ns: argparse.Namespace) -> int:
     chosen = select(ALL_TOOLS, None, selection)
     unlocks: dict[str, list[str]] = {}
     for spec in chosen:
-        for scope in _family(spec.scopes, ns.granular):
-            unlocks.setdefault(scope, []).append(spec.name)
+        # Follow-up calls' scopes too: a mail list needs the row read's scope as well.
+        for part in spec.scopes.parts:
+            for scope in _family(part, ns.granular):
+                unlocks.setdefault(scope, []).append(spec.name)
     kind = "granular" if ns.granular else "classic"
     print(f"{kind} scopes for {len(chosen)} tools (each scope's :admin form unlocks the same tools):\n")
     width = max((len(scope) for scope in unlocks), default=0)
@@ -638,6 +643,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "call": cmd_call,
     "doctor": cmd_doctor,
     "sandbox": cmd_sandbox,
+    **LOGIN_COMMANDS,
 }
 
 
@@ -645,6 +651,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run one command line; the exit code: 0 ok, 1 failed (error result, doctor problem), 2 usage."""
     try:
         ns = parse(argv)
+        # ZOOM_MCP_SANDBOX=1 (an extension's sandbox switch) means --sandbox, for every command.
+        ns.sandbox = getattr(ns, "sandbox", False) or Settings.from_env().sandbox
         return COMMANDS[ns.command](ns)
     except (UsageError, SettingError) as exc:
         print(f"zoom-mcp: {exc}", file=sys.stderr)

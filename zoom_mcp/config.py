@@ -54,6 +54,10 @@ class Settings:
         default=None,
         metadata={"env": "ZOOM_TOKEN_FILE", "help": "File keeping the newest user OAuth refresh token (0600)"},
     )
+    sandbox: bool = field(
+        default=False,
+        metadata={"env": "ZOOM_MCP_SANDBOX", "help": "Use the built-in sandbox Zoom (same as --sandbox)"},
+    )
     # Where Zoom is.
     api_base_url: str = field(
         default=API_BASE_URL, metadata={"env": "ZOOM_API_BASE_URL", "help": "REST API base", "url": True}
@@ -93,7 +97,7 @@ class Settings:
     # Results.
     result_budget: int = field(
         default=20_000,
-        metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result", "min": 1_000},
+        metadata={"env": "ZOOM_MCP_RESULT_BUDGET", "help": "Max characters per tool result", "min": 100},
     )
     structured_content: bool = field(
         default=False,

@@ -12,6 +12,8 @@ on the tool and is expected to gate the call itself, as MCP hosts do for annotat
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from enum import Enum
 from typing import Any
 
@@ -19,9 +21,9 @@ import mcp.types as types
 from mcp.server import ServerRequestContext
 from mcp.shared.exceptions import NoBackChannelError
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog import PATH, ToolSpec
 
 CONFIRM_KEY = "confirm"
 # The plaintext state of a confirmation round; RequestStateBoundary seals it together with the
@@ -61,28 +63,58 @@ def confirmation_message(spec: ToolSpec, arguments: dict[str, Any]) -> str:
     """What the user is asked: the tool's own template over validated arguments when it has one.
 
     Formatting from the validated model (not the raw dict) means defaults are filled in and an
-    invalid call never reaches the user.
+    invalid call never reaches the user. Every value is shown exactly: quoted, with invisible,
+    control and line-break characters escaped, so that what the user approves is what is sent;
+    a path parameter the template does not name (another mailbox) is added.
     """
     try:
         model = spec.input.model_validate(arguments)
-    except ValidationError:
+    except Exception:  # any invalid call falls back to the generic wording
         model = None
     if spec.confirm and model is not None:
+        values = _plain(model)
         try:
-            return spec.confirm.format(**{k: _readable(v) for k, v in _plain(model).items()})
+            text = spec.confirm.format(**{k: _readable(v) for k, v in values.items()})
         except (KeyError, IndexError, ValueError):
             pass  # a template naming a field the model lacks: fall back to the generic wording
-    shown = json.dumps(_plain(model) if model is not None else arguments, ensure_ascii=False, default=str)
-    return f"{spec.title}: {shown}. Proceed?"
+        else:
+            extra = [
+                f"{name} {_exact(values[name])}"
+                for name, (_, where) in spec.locations.items()
+                if where is PATH and name in values and "{" + name + "}" not in spec.confirm
+            ]
+            return text + (f" ({', '.join(extra)})" if extra else "")
+    plain = _plain(model) if model is not None else arguments
+    shown = _escape_invisible(json.dumps(plain, ensure_ascii=False, default=str))
+    return f"{spec.title}: {shown[:MAX_SHOWN]}{'…' if len(shown) > MAX_SHOWN else ''}. Proceed?"
+
+
+# A confirmation is read by a person: a whole pasted document in it helps nobody.
+MAX_SHOWN = 2_000
+# What a person cannot see in a value: controls, format characters (bidi overrides, zero-width),
+# line and paragraph separators, unpaired surrogates.
+_PLAIN = re.compile(r"^[\w@.+\-]+$")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def _plain(model: BaseModel) -> dict[str, Any]:
     return {k: v for k, v in model.model_dump(mode="json").items() if v is not None}
 
 
-def _readable(value: Any) -> Any:
-    # "emails a, b" reads better to a person than a Python list.
-    return ", ".join(map(str, value)) if isinstance(value, list) else value
+def _escape_invisible(text: str) -> str:
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+
+
+def _exact(value: Any) -> str:
+    """A value as the user must see it: plain ids bare, anything else quoted, nothing hidden."""
+    if isinstance(value, str) and _PLAIN.match(value) and value.strip(".") and value.isascii():
+        return value
+    return _escape_invisible(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _readable(value: Any) -> str:
+    # "emails "a", "b"" reads better to a person than a Python list.
+    return ", ".join(_exact(item) for item in value) if isinstance(value, list) else _exact(value)
 
 
 def _accepted(answer: Any) -> bool:

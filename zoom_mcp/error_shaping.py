@@ -9,6 +9,7 @@ which for HTTP errors can carry URLs and headers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from zoom_mcp.catalog import ToolInput, ToolSpec
 from zoom_mcp.errors import ZoomAPIError, ZoomAuthError, ZoomConnectionError
 from zoom_mcp.retry import daily_reset, rate_limit_kind
 from zoom_mcp.shaping import restart_message
+from zoom_mcp.text_format import defuse_delimiters
 
 # Path parameter -> tools that list valid values for it, most specific first. A hint names the
 # first one that exists in the catalog, preferring the failing tool's own family (chat_im_*,
@@ -35,6 +37,13 @@ ID_LISTERS: dict[str, tuple[str, ...]] = {
     "identifier": ("chat_list_channel_members", "chat_admin_list_channel_members"),
     "userId": ("chat_list_contacts", "chat_search_company_contacts"),
 }
+# Field errors shown before "and N more": a model fixes the first few and tries again.
+MAX_FIELD_ERRORS = 5
+MAX_FIELD_NAME = 80
+# Zoom's messages are a sentence; a longer one (or one echoing a huge argument) is cut.
+MAX_ZOOM_MESSAGE = 300
+# Characters shown escaped in an error text: controls, format characters, surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 _SCOPE_LIST = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
 _TOOL_NAME = re.compile(r"^(chat|mail)_\w+")
 
@@ -47,14 +56,38 @@ def catalog_names() -> frozenset[str]:
 
 
 def validation_text(spec: ToolSpec, exc: ValidationError) -> str:
+    """One line per field error, the first MAX_FIELD_ERRORS of them, then how many more."""
     lines = [f"{spec.name}: invalid arguments"]
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    shown: list[str] = []
+    for error in errors:
         where = ".".join(str(part) for part in error["loc"]) or "arguments"
         message = str(error["msg"]).removeprefix("Value error, ")
-        line = f"{where}: {message}"
-        if line not in lines:
-            lines.append(line)
+        line = f"{one_line(where, MAX_FIELD_NAME)}: {one_line(message, MAX_ZOOM_MESSAGE)}"
+        if line not in shown:
+            shown.append(line)
+    lines.extend(shown[:MAX_FIELD_ERRORS])
+    if len(shown) > MAX_FIELD_ERRORS:
+        lines.append(f"… and {len(shown) - MAX_FIELD_ERRORS:,} more")
     return "\n".join(lines)
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line (every Unicode line break a space), cut to ``limit`` characters,
+    with anything that reads like the data fence defused: error texts sit outside the fence."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    visible = "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE else ch for ch in flat)
+    return defuse_delimiters(visible)
+
+
+def fit_budget(text: str, budget: int) -> str:
+    """An error text cut to the result budget, saying so."""
+    if len(text) <= budget:
+        return text
+    note = f"…[+{len(text) - budget:,} chars cut: over the result budget]"
+    return text[: max(budget - len(note), 0)] + note
 
 
 def check_advice(spec: ToolSpec) -> str:
@@ -71,10 +104,12 @@ def may_have_gone_through(spec: ToolSpec) -> str:
     return f"The request may have reached Zoom and taken effect. {check_advice(spec)}"
 
 
-def internal_error_text(spec: ToolSpec, exc: BaseException, *, uncertain: bool) -> str:
+def internal_error_text(spec: ToolSpec, exc: BaseException, *, uncertain: bool, sent: bool = True) -> str:
     head = f"Internal error in {spec.name}: {type(exc).__name__}."
     if uncertain:
         return f"{head} {may_have_gone_through(spec)}"
+    if not sent:
+        return f"{head} The request was not sent."
     return f"{head} Nothing indicates Zoom was changed."
 
 
@@ -90,19 +125,29 @@ def zoom_error_text(
         return restart_message()
     parts = [_headline(error)]
     if error.errors:
-        parts.append("; ".join(_field_line(item) for item in error.errors) + ".")
+        lines = [_field_line(item) for item in error.errors[:MAX_FIELD_ERRORS]]
+        more = len(error.errors) - MAX_FIELD_ERRORS
+        parts.append("; ".join(lines) + (f"; and {more:,} more." if more > 0 else "."))
     hint = _hint(spec, error, args, now or datetime.now(UTC), known_tools)
     if hint:
         parts.append(f"Hint: {hint}")
-    if error.uncertain:
+    if _unreadable(error) and not spec.read_only:
+        # Even an idempotent write may have taken effect: the model checks rather than assumes.
+        parts.append(f"The request may have been processed. {check_advice(spec)}")
+    elif error.uncertain:
         parts.append(may_have_gone_through(spec))
     if error.tracking_id:
         parts.append(f"(tracking id: {error.tracking_id})")
     return " ".join(parts)
 
 
+def _unreadable(error: ZoomAPIError) -> bool:
+    """A success status whose body could not be read: whether a write took effect is unknown."""
+    return error.status is not None and error.status < 300
+
+
 def _headline(error: ZoomAPIError) -> str:
-    message = error.message.strip().rstrip(".")
+    message = one_line(error.message, MAX_ZOOM_MESSAGE).rstrip(".")
     if isinstance(error, ZoomAuthError):
         details = [f"HTTP {error.status}"] if error.status else []
         details += [f"code {error.code}"] if error.code else []
@@ -110,15 +155,15 @@ def _headline(error: ZoomAPIError) -> str:
         return f"Zoom authentication failed{where}: {message}."
     if error.status is None:
         return f"No answer from Zoom: {message}."
-    if error.status < 300:
-        return f"Zoom accepted the request (HTTP {error.status}), but {message}."
+    if _unreadable(error):
+        return f"Zoom's answer could not be read (HTTP {error.status}: {message})."
     code = f" (code {error.code})" if error.code is not None and error.code != error.status else ""
     return f"Zoom error {error.status}{code}: {message}."
 
 
 def _field_line(item: dict[str, Any]) -> str:
-    field = item.get("field")
-    message = str(item.get("message") or "invalid").rstrip(".")
+    field = one_line(str(item["field"]), MAX_FIELD_NAME) if item.get("field") else None
+    message = one_line(str(item.get("message") or "invalid"), MAX_ZOOM_MESSAGE).rstrip(".")
     return f"{field}: {message}" if field else message
 
 
@@ -148,6 +193,11 @@ def _hint(
         return _id_hint(spec, args, known if known is not None else catalog_names())
     if error.status == 403:
         return "the user or the app lacks permission for this (Zoom role, account setting or channel rights)."
+    if _unreadable(error):
+        tried = f" (tried {error.retries + 1} times)" if error.retries else ""
+        return (
+            f"a temporary problem at Zoom{tried}; nothing was changed; retry in a minute." if spec.read_only else None
+        )
     if error.status is None or error.status >= 500:
         tried = f" (tried {error.retries + 1} times)" if error.retries else ""
         if error.uncertain:

@@ -24,7 +24,7 @@ from zoom_mcp import progress
 from zoom_mcp.auth import AuthProvider, auth_from_settings
 from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
-from zoom_mcp.error_shaping import internal_error_text, validation_text, zoom_error_text
+from zoom_mcp.error_shaping import fit_budget, internal_error_text, validation_text, zoom_error_text
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomConnectionError
 from zoom_mcp.http import (
     REDIRECT_STATUSES,
@@ -38,6 +38,7 @@ from zoom_mcp.redact import SECRETS, install_log_filter
 from zoom_mcp.results import ToolResult
 from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
 from zoom_mcp.shaping import PageCursor, decode_page_token, shape_page, shape_result
+from zoom_mcp.text_format import defuse_delimiters
 
 log = logging.getLogger("zoom_mcp")
 
@@ -61,6 +62,8 @@ class CallContext:
         self._executor = executor
         # Set once a request that must not be repeated may have left: later failures say so.
         self.sent_unsafe = False
+        # Set once any request may have left: before that, a failure says nothing was sent.
+        self.sent_any = False
         # Set once such a request succeeded: the call has changed something at Zoom.
         self.applied_unsafe = False
 
@@ -118,6 +121,7 @@ class Executor:
         self._throttle = throttle
         self._rng = rng or random.Random()
         SECRETS.add_all(settings.secrets())
+        SECRETS.add_client_credentials(settings.client_id, settings.client_secret)
         install_log_filter()
 
     async def aclose(self) -> None:
@@ -132,10 +136,25 @@ class Executor:
     # ---- one tool call ----------------------------------------------------------------------
 
     async def call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
+        result = await self._call(spec, arguments)
+        if result.is_error:
+            # An error sits outside any fence, so nothing in it may read as one (a value echoed
+            # back); and it is cut to the budget too: a result is a result.
+            text = fit_budget(defuse_delimiters(result.text), self.settings.result_budget)
+            result = replace(result, text=text)
+        return result
+
+    async def _call(self, spec: ToolSpec, arguments: dict[str, Any] | None) -> ToolResult:
         try:
             args = spec.input.model_validate(arguments or {})
         except ValidationError as exc:
             return replace(_error(SECRETS.text(validation_text(spec, exc))), may_have_acted=False)
+        except Exception as exc:  # a validator that raised something else: still the caller's input
+            log.error("%s: arguments could not be checked", spec.name, exc_info=exc)
+            return replace(
+                _error(f"{spec.name}: invalid arguments (they could not be checked); the request was not sent."),
+                may_have_acted=False,
+            )
         context = CallContext(self, spec)
         try:
             result = await self._run(spec, args, context)
@@ -178,7 +197,7 @@ class Executor:
             log.info("%s: Zoom error status=%s code=%s tracking=%s", spec.name, exc.status, exc.code, exc.tracking_id)
             return _error(SECRETS.text(zoom_error_text(spec, exc, args)))
         log.error("%s failed", spec.name, exc_info=exc)
-        return _error(internal_error_text(spec, exc, uncertain=context.sent_unsafe))
+        return _error(internal_error_text(spec, exc, uncertain=context.sent_unsafe, sent=context.sent_any))
 
     # ---- HTTP with the retry policy ---------------------------------------------------------
 
@@ -203,13 +222,15 @@ class Executor:
         while True:
             # After the token: its response may name the account's regional API host.
             url = base_url(self.settings, request, self.auth.api_base_url) + request.path
+            built = self._build(request, url, token, context)
+            context.sent_any = True
             if not repeatable:
                 context.sent_unsafe = True
             if self._throttle is not None:
                 await self._throttle(context.spec.rate)
             progress.note("waiting for Zoom")
             try:
-                answer = await self._attempt(request, url, token, repeatable)
+                answer = await self._attempt(request, built, url, token, repeatable)
             except ZoomAPIError as error:
                 error.retries = retries
                 if error.code == 124 and not renewed:
@@ -227,16 +248,33 @@ class Executor:
                 context.applied_unsafe = context.applied_unsafe or not repeatable
                 return answer
 
-    async def _attempt(self, request: Request, url: str, token: str, repeatable: bool) -> Any:
+    def _build(self, request: Request, url: str, token: str, context: CallContext) -> httpx2.Request:
+        """The HTTP request, or a usage error saying it was not sent (nothing has left yet)."""
+        try:
+            return build_request(self.client, request, url, token)
+        except httpx2.InvalidURL:
+            problem = "its URL would be too long or malformed: shorten the arguments"
+        except UnicodeEncodeError:
+            problem = "an argument is not valid text (unpaired surrogate)"
+        except (TypeError, ValueError):
+            problem = "an argument cannot be sent as JSON"
+        raise ToolUsageError(f"{context.spec.name}: the request could not be built ({problem}); it was not sent.")
+
+    async def _attempt(self, request: Request, built: httpx2.Request, url: str, token: str, repeatable: bool) -> Any:
         """One round trip: the JSON answer, or ZoomAPIError (``uncertain`` if it may have acted)."""
         try:
-            response = await self._transmit(request, url, token)
+            response = await self._transmit(request, built, url, token)
         except httpx2.TransportError as exc:
             reached = not isinstance(exc, NOT_SENT)
             raise self._transport_error(exc, uncertain=reached and not repeatable) from None
         try:
             if response.is_success:
-                return _success_body(response)
+                try:
+                    return _success_body(response)
+                except ZoomAPIError as unreadable:
+                    # Zoom answered success but the body is unreadable: a write may have taken effect.
+                    unreadable.uncertain = not repeatable
+                    raise
             error = _error_from(response)
         finally:
             await response.aclose()
@@ -259,10 +297,10 @@ class Executor:
             retry = repeatable and (error.status >= 500 or error.status < 300)
         return backoff(attempt, self._rng) if retry else None
 
-    async def _transmit(self, request: Request, url: str, token: str) -> httpx2.Response:
+    async def _transmit(self, request: Request, built: httpx2.Request, url: str, token: str) -> httpx2.Response:
         if request.host == "file":
             return await send_following_redirects(self.client, request, url, token, self.settings)
-        return await self.client.send(build_request(self.client, request, url, token))
+        return await self.client.send(built)
 
     def _transport_error(self, exc: httpx2.TransportError, *, uncertain: bool) -> ZoomConnectionError:
         # Which host and which kind of failure (DNS, refused, TLS, timeout, proxy), with its fix.
@@ -308,7 +346,7 @@ def _success_body(response: httpx2.Response) -> Any:
         raise ZoomAPIError(
             response.status_code,
             None,
-            "its answer could not be read (not JSON)",
+            "not JSON",
             tracking_id=response.headers.get("x-zm-trackingid"),
         ) from None
 
@@ -349,12 +387,7 @@ def _error(text: str) -> ToolResult:
 
 
 def _redacted(result: ToolResult) -> ToolResult:
-    content = []
-    for block in result.content:
-        text = getattr(block, "text", None)
-        if isinstance(text, str) and hasattr(block, "model_copy"):
-            block = block.model_copy(update={"text": SECRETS.text(text)})
-        content.append(block)
+    content = [SECRETS.block(block) for block in result.content]
     structured = SECRETS.data(result.structured) if result.structured is not None else None
     return replace(result, text=SECRETS.text(result.text), structured=structured, content=content)
 

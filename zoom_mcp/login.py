@@ -62,7 +62,10 @@ def add_login_commands(commands: Any, formatter: type[argparse.HelpFormatter]) -
             f"http://127.0.0.1:{DEFAULT_PORT}{CALLBACK_PATH} (or pass the one you registered with --redirect-uri)."
         ),
     )
-    login.add_argument("--port", type=int, help=f"loopback port for the redirect (default {DEFAULT_PORT}; 0: any)")
+    # Its own dest: "port" is the serve-level flag, which login does not take.
+    login.add_argument(
+        "--port", dest="login_port", type=int, help=f"loopback port for the redirect (default {DEFAULT_PORT}; 0: any)"
+    )
     login.add_argument(
         "--redirect-uri", help=f"redirect URL as registered in the app (default http://127.0.0.1:PORT{CALLBACK_PATH})"
     )
@@ -77,7 +80,7 @@ def add_login_commands(commands: Any, formatter: type[argparse.HelpFormatter]) -
 def cmd_login(ns: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env()
-        redirect = Redirect.from_options(ns.port, ns.redirect_uri)
+        redirect = Redirect.from_options(ns.login_port, ns.redirect_uri)
         return anyio.run(login, settings, redirect, not ns.no_browser, ns.timeout)
     except LoginError as exc:
         print(f"zoom-mcp: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ import base64
 import html as html_lib
 import mimetypes
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 from email.utils import getaddresses
@@ -25,7 +26,7 @@ from urllib.parse import quote
 import anyio
 from mcp import types
 
-from zoom_mcp.catalog import Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import Request, ToolInput, ToolSpec, path_segment
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 from zoom_mcp.mime import (
     ENCRYPTED_NOTE,
@@ -42,6 +43,8 @@ from zoom_mcp.mime import (
     truncate,
 )
 from zoom_mcp.results import ToolResult
+from zoom_mcp.shaping import delimit, new_nonce
+from zoom_mcp.text_format import defuse_delimiters, render
 from zoom_mcp.uploads import read_upload, resolve_upload
 
 if TYPE_CHECKING:
@@ -52,7 +55,18 @@ INBOX = "INBOX"
 UNREAD = "UNREAD"
 STARRED = "STARRED"
 IMPORTANT = "IMPORTANT"
-LIST_HEADERS = "From,To,Subject,Date"
+# X-Zoom-Encryption (with the subject) tells an encrypted envelope from mail with attachments.
+LIST_HEADERS = "From,To,Subject,Date,X-Zoom-Encryption"
+# What a headers-only read shows: who, when, what, and where a reply goes.
+READ_HEADERS = "From,To,Cc,Reply-To,Subject,Date,X-Zoom-Encryption"
+REPLY_HEADERS = "Subject,Message-ID,References"
+# The most messages Zoom serves of one thread (its document's maximum for maxResults).
+THREAD_MAX = 500
+# User label names are looked up once and kept this long (labels are renamed rarely).
+LABEL_CACHE_SECONDS = 60.0
+# Zoom's code for a token without the scope an endpoint needs.
+SCOPE_ERROR = 4711
+_SYSTEM_LABELS = frozenset({"INBOX", "SENT", "DRAFT", "TRASH", "SPAM", "UNREAD", "STARRED", "IMPORTANT", "CHAT"})
 # A thread shows several messages at once, so each body gets a smaller share of the budget.
 THREAD_BODY_CHARS = 2_000
 # Text attachments are inlined as text only for types a model can read as such.
@@ -75,8 +89,8 @@ def _mailbox(args: ToolInput, ctx: CallContext) -> str:
 
 
 def _segment(value: str) -> str:
-    # Ids are quoted whole, as the executor quotes path parameters.
-    return quote(value, safe="")
+    # Ids are data, never path: one segment each, by the executor's own rule.
+    return path_segment(value)
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
@@ -86,12 +100,26 @@ def _compact(row: dict[str, Any]) -> dict[str, Any]:
 # ---- encode: fixed query -----------------------------------------------------------------------
 
 
-def with_query(**fixed: str) -> Callable[[ToolSpec, ToolInput, CallContext], Request]:
+def with_query(**fixed: str | int) -> Callable[[ToolSpec, ToolInput, CallContext], Request]:
     """An encode hook adding fixed query parameters (``format=full``) the model need not choose."""
 
     def encode(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
         request = ctx.default_request(args)
         return replace(request, query={**request.query, **fixed})
+
+    return encode
+
+
+def read_query(header_names: bool = True, **fixed: str | int) -> Callable[[ToolSpec, ToolInput, CallContext], Request]:
+    """Encode hook of the read views: ``format=full``, or with ``headers_only`` ``format=metadata``
+    (with ``metadataHeaders`` where the operation takes it; the draft read does not)."""
+
+    def encode(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+        request = ctx.default_request(args)
+        query: dict[str, str | int] = {"format": "full"}
+        if getattr(args, "headers_only", None):
+            query = {"format": "metadata", **({"metadataHeaders": READ_HEADERS} if header_names else {})}
+        return replace(request, query={**request.query, **query, **fixed})
 
     return encode
 
@@ -110,31 +138,28 @@ async def load_attachments(paths: Iterable[str], upload_dir: Path | None) -> lis
     return out
 
 
-async def _reply_context(ctx: CallContext, root: str, message_id: str) -> tuple[ReplyContext, str | None]:
+async def _reply_context(ctx: CallContext, root: str, message_id: str) -> ReplyContext:
     original = await ctx.send(
         Request(
             method="GET",
             path=f"{root}/messages/{_segment(message_id)}",
-            query={"format": "metadata", "metadata_headers": "Subject,Message-ID,References"},
+            query={"format": "metadata", "metadataHeaders": REPLY_HEADERS},
         )
     )
-    original = original or {}
-    headers = header_map((original.get("payload") or {}).get("headers"))
-    reply = ReplyContext(
+    headers = header_map(((original or {}).get("payload") or {}).get("headers"))
+    return ReplyContext(
         message_id=headers.get("message-id"),
         references=headers.get("references"),
         subject=headers.get("subject"),
     )
-    return reply, original.get("threadId")
 
 
-async def _compose_raw(args: ComposeInput, ctx: CallContext, root: str) -> tuple[str, str | None]:
+async def _compose_raw(args: ComposeInput, ctx: CallContext, root: str) -> str:
     # Local files first: a bad path should fail before anything is asked of Zoom.
     attachments = await load_attachments(args.attachments or (), ctx.settings.upload_dir)
     reply: ReplyContext | None = None
-    thread_id: str | None = None
     if args.in_reply_to:
-        reply, thread_id = await _reply_context(ctx, root, args.in_reply_to)
+        reply = await _reply_context(ctx, root, args.in_reply_to)
     mailbox = _mailbox(args, ctx)
     # "me" is not an address: leave From to the server, which knows the authenticated mailbox.
     sender = getattr(args, "sender", None) or (mailbox if "@" in mailbox else None)
@@ -149,25 +174,20 @@ async def _compose_raw(args: ComposeInput, ctx: CallContext, root: str) -> tuple
         reply=reply,
         attachments=attachments,
     )
-    return encode_raw(message), thread_id
+    return encode_raw(message)
 
 
 def compose_encoder(
     shape: Literal["message", "draft"],
 ) -> Callable[[ToolSpec, ToolInput, CallContext], Awaitable[Request]]:
-    """Encode hook for send / insert (``{"raw"}``) and draft create / update (``{"message": {"raw"}}``).
-
-    The draft body follows Gmail's shape; Zoom documents none (zoom-api.md 6.2, UNCONFIRMED).
-    A reply also names the original's thread so the server files it there.
-    """
+    """Encode hook for send / insert (``{"raw"}``) and draft create / update (``{"message": {"raw"}}``),
+    the shapes of Zoom's document. None of them has a thread field: a reply joins its original's
+    thread by the In-Reply-To and References headers the raw message carries."""
 
     async def encode(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
         request = ctx.default_request(args)
         compose = cast("ComposeInput", args)
-        raw, thread_id = await _compose_raw(compose, ctx, _mailbox_root(ctx, args))
-        message: dict[str, Any] = {"raw": raw}
-        if thread_id:
-            message["threadId"] = thread_id
+        message: dict[str, Any] = {"raw": await _compose_raw(compose, ctx, _mailbox_root(ctx, args))}
         label_ids = getattr(args, "label_ids", None)
         if label_ids:
             message["labelIds"] = label_ids
@@ -223,6 +243,24 @@ def encode_label_changes(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> R
     return replace(request, json=body)
 
 
+def encode_label_write(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Create and replace: Zoom's document requires ``parentId``, with "" for a top-level label."""
+    request = ctx.default_request(args)
+    return replace(request, json={"parentId": "", **(request.json or {})})
+
+
+async def encode_label_patch(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+    """Patch: the document requires ``name`` and ``parentId`` even here, so the label's current
+    values fill whichever the model left out (one read of the label)."""
+    request = ctx.default_request(args)
+    body: dict[str, Any] = dict(request.json or {})
+    if "name" not in body or "parentId" not in body:
+        current = await ctx.send(Request(method="GET", path=request.path)) or {}
+        body.setdefault("name", current.get("name", ""))
+        body.setdefault("parentId", current.get("parentId") or "")
+    return replace(request, json=body)
+
+
 def encode_filter(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
     """Flat filter fields -> ``{"criteria": {...}, "action": {...}}`` (Gmail's filter shape)."""
     request = ctx.default_request(args)
@@ -253,6 +291,8 @@ def message_view(data: Mapping[str, Any], body_chars: int) -> dict[str, Any]:
         "thread_id": _other(data.get("threadId"), data.get("id")),
         "labels": data.get("labelIds"),
         "from": headers.get("from"),
+        # Replies go here rather than to From; reply-all also needs the original's Cc.
+        "reply_to": headers.get("reply-to"),
         "to": headers.get("to"),
         "cc": headers.get("cc"),
         "date": readable_date(data.get("internalDate"), headers.get("date")),
@@ -270,17 +310,18 @@ def message_view(data: Mapping[str, Any], body_chars: int) -> dict[str, Any]:
         body = html_lib.unescape(data.get("snippet") or "")
     view["body"] = truncate(body, body_chars)
     view["attachments"] = [_compact(item) for item in content.attachments]
+    view["parts"] = [_compact(item) for item in content.inline_parts]
     return _compact(view)
 
 
 async def decode_message(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
-    return message_view(data or {}, ctx.settings.mail_body_chars)
+    return await with_label_names(message_view(data or {}, ctx.settings.mail_body_chars), args, ctx)
 
 
 async def decode_draft(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
     data = data or {}
     view = message_view(data.get("message") or {}, ctx.settings.mail_body_chars)
-    return {"draft_id": data.get("id"), **view}
+    return await with_label_names({"draft_id": data.get("id"), **view}, args, ctx)
 
 
 async def decode_thread(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
@@ -291,7 +332,11 @@ async def decode_thread(data: Any, args: ToolInput, ctx: CallContext) -> dict[st
         view = message_view(message, limit)
         view.pop("thread_id", None)
         messages.append(view)
-    return {"id": data.get("id"), "messages": messages}
+    out: dict[str, Any] = {"id": data.get("id"), "messages": messages}
+    if len(messages) >= THREAD_MAX:
+        # Zoom answers a thread with its first THREAD_MAX messages and no way to ask for more.
+        out["more"] = f"Zoom returns a conversation's first {THREAD_MAX} messages; later ones are not shown."
+    return await with_label_names(out, args, ctx)
 
 
 async def decode_label_state(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
@@ -299,8 +344,78 @@ async def decode_label_state(data: Any, args: ToolInput, ctx: CallContext) -> di
     data = data or {}
     if "messages" in data:  # a thread
         messages = [_compact({"id": m.get("id"), "labels": m.get("labelIds")}) for m in data.get("messages") or []]
-        return _compact({"id": data.get("id"), "messages": messages})
-    return _compact({"id": data.get("id"), "thread_id": data.get("threadId"), "labels": data.get("labelIds")})
+        out = _compact({"id": data.get("id"), "messages": messages})
+    else:
+        out = _compact({"id": data.get("id"), "thread_id": data.get("threadId"), "labels": data.get("labelIds")})
+    return await with_label_names(out, args, ctx)
+
+
+# ---- label names -------------------------------------------------------------------------------
+
+# (settings identity, mailbox root) -> (the settings, when fetched, id -> name). Holding the settings
+# object keeps its id from being reused by another executor's while the entry lives.
+_label_cache: dict[tuple[int, str], tuple[Any, float, dict[str, str]]] = {}
+_LABEL_CACHE_ENTRIES = 256
+
+
+def _is_system_label(label_id: str) -> bool:
+    return label_id in _SYSTEM_LABELS or label_id.startswith("CATEGORY_")
+
+
+def _label_lists(node: Any) -> Iterable[list[Any]]:
+    """Every ``labels`` list in a decoded result, however deep."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "labels" and isinstance(value, list):
+                yield value
+            else:
+                yield from _label_lists(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _label_lists(item)
+
+
+async def _label_map(ctx: CallContext, root: str, wanted: set[str]) -> dict[str, str]:
+    key = (id(ctx.settings), root)
+    now = time.monotonic()
+    cached = _label_cache.get(key)
+    fresh = cached is not None and cached[0] is ctx.settings and now - cached[1] < LABEL_CACHE_SECONDS
+    # A label unknown to the cache is new: look again.
+    if cached is not None and fresh and wanted <= cached[2].keys():
+        return cached[2]
+    data = await ctx.send(Request(method="GET", path=f"{root}/labels", query={"format": "minimal"}))
+    names = {str(label["id"]): str(label.get("name") or label["id"]) for label in (data or {}).get("labels") or []}
+    if len(_label_cache) >= _LABEL_CACHE_ENTRIES:
+        _label_cache.pop(next(iter(_label_cache)))
+    _label_cache[key] = (ctx.settings, now, names)
+    return names
+
+
+async def forget_label_names(data: Any, args: ToolInput, ctx: CallContext) -> Any:
+    """Decode hook of label writes: the next result looks the names up afresh."""
+    _label_cache.pop((id(ctx.settings), _mailbox_root(ctx, args)), None)
+    return data
+
+
+async def with_label_names(out: dict[str, Any], args: ToolInput, ctx: CallContext) -> dict[str, Any]:
+    """User labels by name (``Projects/Atlas``, not ``Label_3``); system labels keep their ids.
+
+    One label lookup, cached briefly per mailbox. Without the scope to read labels the ids stay
+    and the result says which scope shows the names.
+    """
+    lists = list(_label_lists(out))
+    wanted = {str(label) for labels in lists for label in labels if not _is_system_label(str(label))}
+    if not wanted:
+        return out
+    try:
+        names = await _label_map(ctx, _mailbox_root(ctx, args), wanted)
+    except ZoomAPIError as error:
+        scope = "email:read:list_labels (or mail:read)"
+        reason = f"add scope {scope} to see them" if error.code == SCOPE_ERROR else error.message
+        return {**out, "label_names": f"user labels shown by id: {reason}"}
+    for labels in lists:
+        labels[:] = [names.get(str(label), label) for label in labels]
+    return out
 
 
 def _other(value: Any, same_as: Any) -> Any:
@@ -340,9 +455,11 @@ def message_row(meta: Mapping[str, Any]) -> dict[str, Any]:
     return _compact(row)
 
 
-def _failed(error: ZoomAPIError, **keep: Any) -> dict[str, Any]:
-    # The row stays (with its id) so a failed detail fetch never hides a listed item.
-    return _compact({**keep, "error": f"details unavailable: {error.message}"})
+def _failed(error: ZoomAPIError, scope: str, **keep: Any) -> dict[str, Any]:
+    # The row stays (with its id) so a failed detail fetch never hides a listed item; a missing
+    # scope is named, so the fix is plain.
+    reason = f"add scope {scope}" if error.code == SCOPE_ERROR else error.message
+    return _compact({**keep, "error": f"details unavailable: {reason}"})
 
 
 async def _fetch_all(ctx: CallContext, requests: list[Request]) -> list[Any]:
@@ -353,17 +470,17 @@ async def decode_message_list(data: Any, args: ToolInput, ctx: CallContext) -> d
     """Zoom lists only ids; each row is filled from a metadata fetch (failures keep the id)."""
     listed = (data or {}).get("messages") or []
     root = _mailbox_root(ctx, args)
-    query = {"format": "metadata", "metadata_headers": LIST_HEADERS}
+    query = {"format": "metadata", "metadataHeaders": LIST_HEADERS}
     results = await _fetch_all(
         ctx, [Request(method="GET", path=f"{root}/messages/{_segment(item['id'])}", query=query) for item in listed]
     )
     rows = []
     for item, result in zip(listed, results, strict=True):
         if isinstance(result, ZoomAPIError):
-            rows.append(_failed(result, id=item.get("id"), thread_id=item.get("threadId")))
+            rows.append(_failed(result, "email:read:msg", id=item.get("id"), thread_id=item.get("threadId")))
         else:
             rows.append(message_row(result or item))
-    return _with_estimate({"messages": rows}, data)
+    return await with_label_names(_with_estimate({"messages": rows}, data), args, ctx)
 
 
 def _participant(value: str) -> list[str]:
@@ -380,7 +497,9 @@ def thread_row(thread: Mapping[str, Any], listed: Mapping[str, Any]) -> dict[str
     last = header_map((last_message.get("payload") or {}).get("headers"))
     participants: list[str] = []
     labels: list[str] = []
+    encrypted = False
     for message in messages:
+        encrypted = encrypted or is_encrypted(message.get("payload"))
         sender = header_map((message.get("payload") or {}).get("headers")).get("from")
         participants.extend(_participant(sender) if sender else [])
         labels.extend(message.get("labelIds") or [])
@@ -395,23 +514,26 @@ def thread_row(thread: Mapping[str, Any], listed: Mapping[str, Any]) -> dict[str
     }
     if UNREAD in labels:
         row["unread"] = True
+    if encrypted:
+        row["encrypted"] = True
     return _compact(row)
 
 
 async def decode_thread_list(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
     listed = (data or {}).get("threads") or []
     root = _mailbox_root(ctx, args)
-    query = {"format": "metadata", "metadata_headers": LIST_HEADERS}
+    query = {"format": "metadata", "metadataHeaders": LIST_HEADERS}
     results = await _fetch_all(
         ctx, [Request(method="GET", path=f"{root}/threads/{_segment(item['id'])}", query=query) for item in listed]
     )
     rows = []
     for item, result in zip(listed, results, strict=True):
         if isinstance(result, ZoomAPIError):
-            rows.append(_failed(result, id=item.get("id"), snippet=html_lib.unescape(item.get("snippet") or "")))
+            snippet = html_lib.unescape(item.get("snippet") or "")
+            rows.append(_failed(result, "email:read:thread", id=item.get("id"), snippet=snippet))
         else:
             rows.append(thread_row(result or {}, item))
-    return _with_estimate({"threads": rows}, data)
+    return await with_label_names(_with_estimate({"threads": rows}, data), args, ctx)
 
 
 def draft_row(draft: Mapping[str, Any]) -> dict[str, Any]:
@@ -432,7 +554,8 @@ def draft_row(draft: Mapping[str, Any]) -> dict[str, Any]:
 async def decode_draft_list(data: Any, args: ToolInput, ctx: CallContext) -> dict[str, Any]:
     listed = (data or {}).get("drafts") or []
     root = _mailbox_root(ctx, args)
-    query = {"format": "metadata", "metadata_headers": LIST_HEADERS}
+    # The draft read takes no metadataHeaders: it answers every header.
+    query = {"format": "metadata"}
     results = await _fetch_all(
         ctx, [Request(method="GET", path=f"{root}/drafts/{_segment(item['id'])}", query=query) for item in listed]
     )
@@ -440,7 +563,7 @@ async def decode_draft_list(data: Any, args: ToolInput, ctx: CallContext) -> dic
     for item, result in zip(listed, results, strict=True):
         if isinstance(result, ZoomAPIError):
             message_id = (item.get("message") or {}).get("id")
-            rows.append(_failed(result, id=item.get("id"), message_id=message_id))
+            rows.append(_failed(result, "email:read:draft", id=item.get("id"), message_id=message_id))
         else:
             rows.append(draft_row(result or item))
     return _with_estimate({"drafts": rows}, data)
@@ -520,32 +643,41 @@ async def decode_attachment(data: Any, args: ToolInput, ctx: CallContext) -> Too
         f"/attachments/{_segment(attachment_id)}"
     )
     size = len(content)
-    label = filename or "attachment"
     info: dict[str, Any] = _compact({"uri": uri, "filename": filename, "type": mime_type, "size": size})
+    # The file name and the content are the sender's: both stay inside the fence.
+    nonce = new_nonce()
+    described = delimit(render({"attachment": info}), nonce)
     if size <= ctx.settings.inline_attachment_bytes:
         resource: types.TextResourceContents | types.BlobResourceContents
         if _is_text(mime_type):
             try:
-                resource = types.TextResourceContents(uri=uri, mime_type=mime_type, text=content.decode("utf-8"))
+                text = content.decode("utf-8")
             except UnicodeDecodeError:
                 resource = _blob(uri, mime_type, content)
+            else:
+                resource = types.TextResourceContents(
+                    uri=uri, mime_type=mime_type, text=delimit(defuse_delimiters(text), nonce)
+                )
         else:
             resource = _blob(uri, mime_type, content)
+        inside = "its text inside the same fence" if isinstance(resource, types.TextResourceContents) else "binary"
         return ToolResult(
-            text=f"{label} ({mime_type}, {size:,} bytes), attached below.",
+            text=f"{described}\nThe attachment is the resource below ({inside}).",
             structured=info,
             content=[types.EmbeddedResource(type="resource", resource=resource)],
         )
     folder = ctx.settings.download_dir
     if folder is None:
         raise ToolUsageError(
-            f"{label} is {size:,} bytes, over the inline limit: set ZOOM_MCP_DOWNLOAD_DIR to a folder "
+            f"The attachment is {size:,} bytes, over the inline limit: set ZOOM_MCP_DOWNLOAD_DIR to a folder "
             "where larger attachments may be saved."
         )
     name = _safe_filename(filename, attachment_id, mime_type)
     path = await anyio.to_thread.run_sync(_save_unique, folder.expanduser(), name, content)
     saved = {**info, "path": str(path)}
-    return ToolResult(text=f"Saved {label} ({mime_type}, {size:,} bytes) to {path}", structured=saved)
+    return ToolResult(
+        text=f"{delimit(render({'attachment': saved}), nonce)}\nSaved to the download folder.", structured=saved
+    )
 
 
 def _blob(uri: str, mime_type: str, content: bytes) -> types.BlobResourceContents:

@@ -12,10 +12,12 @@ import base64
 import binascii
 import codecs
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -49,20 +51,62 @@ class ReplyContext:
     subject: str | None = None
 
 
+# RFC 5321's limit on a forward path; longer values are not addresses any server accepts.
+MAX_ADDRESS_LENGTH = 254
+# Shown of a refused value: enough to recognise it, never a whole pasted document.
+SHOWN_VALUE_CHARS = 60
+# Unicode categories no header may carry: controls, line and paragraph separators, surrogates.
+_UNSENDABLE = frozenset({"Cc", "Zl", "Zp", "Cs"})
+
+
+def shown_value(value: str) -> str:
+    """``value`` quoted for an error message, cut to SHOWN_VALUE_CHARS."""
+    cut = value if len(value) <= SHOWN_VALUE_CHARS else value[:SHOWN_VALUE_CHARS] + "…"
+    return ascii(cut)
+
+
 def check_address(value: str) -> str:
-    """Accept a bare address (``name@example.com``), validated by the stdlib parser."""
+    """Accept a bare address (``name@example.com``), validated by the stdlib parser.
+
+    Anything the parser cannot read (``<x@y.z>``, a display name, line breaks, control
+    characters) is a ``ValueError``, which pydantic reports as a field error.
+    """
+    text = value.strip()
+    if len(text) > MAX_ADDRESS_LENGTH or not text.isprintable():
+        raise ValueError(f"not an email address: {shown_value(value)}")
     try:
-        address = Address(addr_spec=value.strip())
-    except (ValueError, IndexError) as exc:
-        raise ValueError(f"not an email address: {value!r}") from exc
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise ValueError(f"not an email address: {shown_value(value)}") from exc
     if not address.username or not address.domain:
-        raise ValueError(f"not an email address: {value!r}")
+        raise ValueError(f"not an email address: {shown_value(value)}")
     return address.addr_spec
+
+
+def check_header_value(value: str) -> str:
+    """A header value kept on one line, or a ``ValueError`` (a field error).
+
+    Every line break ``str.splitlines`` knows is refused, not only CR and LF (which would start
+    a new header): U+2028, U+0085 and the rest too, so what a reader sees as one line is what
+    the mail carries. Other control characters and unpaired surrogates cannot be sent either.
+    """
+    if value and value.splitlines() != [value]:
+        raise ValueError("must be a single line (no line breaks)")
+    if any(unicodedata.category(ch) in _UNSENDABLE and ch != "\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def fold_header(value: str) -> str:
+    """A header value taken from Zoom, on one line: every line break and run of spaces one space,
+    control characters dropped (the ``email`` package refuses values with line breaks)."""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in _UNSENDABLE or ch.isspace())
+    return " ".join(kept.split())
 
 
 def reply_subject(original: str | None) -> str:
     """``Re: <original>``, without stacking ``Re: Re:``."""
-    subject = (original or "").strip()
+    subject = fold_header(original or "")
     if re.match(r"(?i)re\s*:", subject):
         return subject
     return f"Re: {subject}" if subject else "Re:"
@@ -83,8 +127,12 @@ def build_message(
     """An RFC 2822 message; the ``email`` package encodes unicode headers and bodies.
 
     Text plus HTML becomes multipart/alternative; attachments wrap that in multipart/mixed.
-    Bcc stays in the headers: the API has no separate envelope, so the server reads the
-    blind recipients from there (as Gmail's does) and strips the header before delivery.
+    Bcc stays in the headers. Zoom's document gives send no recipient field (its body is ``raw``,
+    ``labelIds`` and ``sendTime``) and says it "sends the specified message to the recipients as
+    specified in the email", so the Bcc header is the only way to name blind recipients; the
+    server strips it from the delivered copies, as Gmail's API does. From is left out when the
+    mailbox is ``me``: the document's ``me`` means "the authenticated user", whose address the
+    server fills in.
     """
     message = EmailMessage(policy=WIRE_POLICY)
     if sender:
@@ -100,8 +148,9 @@ def build_message(
     message["Subject"] = subject or ""
     message["Date"] = formatdate(usegmt=True)
     if reply is not None and reply.message_id:
-        message["In-Reply-To"] = reply.message_id
-        message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
+        # Zoom's headers are folded: a hostile line break in them must not break this mail.
+        message["In-Reply-To"] = fold_header(reply.message_id)
+        message["References"] = fold_header(" ".join(filter(None, [reply.references, reply.message_id])))
     if html is not None and text is not None:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
@@ -125,9 +174,17 @@ def encode_raw(message: EmailMessage) -> str:
     return base64.urlsafe_b64encode(message.as_bytes(policy=WIRE_POLICY)).decode("ascii")
 
 
+_NOT_B64URL = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def b64url_decode(data: str) -> bytes:
-    """Decode base64url with or without padding (Zoom, like Gmail, may omit it)."""
-    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    """Decode base64url leniently: line-wrapped, unpadded or in the standard alphabet.
+
+    Zoom's data may arrive wrapped (CRLF every 76 characters) and without padding; as robust
+    Gmail-API readers do, everything outside the alphabet is dropped and the padding restored.
+    """
+    cleaned = _NOT_B64URL.sub("", data.replace("+", "-").replace("/", "_"))
+    return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
 
 
 def parse_raw(raw: str) -> EmailMessage:
@@ -252,15 +309,24 @@ class PayloadContent:
     text: str | None = None
     html: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # Parts whose content came inline rather than as a download (a calendar invite, a second text).
+    inline_parts: list[dict[str, Any]] = field(default_factory=list)
     encrypted: bool = False
 
 
-def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
-    """Walk the payload tree: the first inline text/plain and text/html parts, and attachments.
+# How much of an inline part's text (an invite's VEVENT) a read view shows.
+INLINE_PART_CHARS = 1_500
+INLINE_NOTE = "inline in the message; no download id"
 
-    An attachment is a part with a filename, a ``Content-Disposition: attachment``, or a body
-    kept out of line (``attachmentId``) that is not a text body; a text body too large to be
-    inline arrives with an ``attachmentId`` and is listed so it can still be downloaded.
+
+def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
+    """Walk the payload tree: the first inline text/plain and text/html parts, attachments, and
+    every other part.
+
+    A part with a download id (``attachmentId``) or a filename is an attachment; a text body too
+    large to be inline arrives with an ``attachmentId`` and is listed so it can still be
+    downloaded. Any other part with content (an inline ``text/calendar`` invite without a file
+    name, a second text body) is listed by part id, with its text when it is text.
     """
     content = PayloadContent()
     if not payload:
@@ -286,7 +352,16 @@ def read_payload(payload: Mapping[str, Any] | None) -> PayloadContent:
             entry: dict[str, Any] = {"id": body.get("attachmentId"), "filename": filename, "type": mime_type}
             if body.get("size") is not None:
                 entry["size"] = body["size"]
+            if not body.get("attachmentId"):
+                entry["note"] = INLINE_NOTE
             content.attachments.append(entry)
+        elif data:
+            inline: dict[str, Any] = {"part": part.get("partId"), "type": mime_type, "size": body.get("size")}
+            if mime_type.startswith("text/"):
+                inline["text"] = truncate(_decode_body(data, _charset(headers)).strip(), INLINE_PART_CHARS)
+            else:
+                inline["note"] = INLINE_NOTE
+            content.inline_parts.append(inline)
     return content
 
 

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import Settings, split_csv
 
+# Toolsets left out unless named (or "all"), and why. The old IM API is gone from Zoom's current
+# API; its tools would only push the default list past clients' tool caps (Cursor warns above 80).
+OPT_IN_TOOLSETS: dict[str, str] = {
+    "chat_im": "deprecated: Zoom's old IM API, removed from its current API; use chat_messages",
+}
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -35,10 +41,14 @@ def toolset_names(catalog: Iterable[ToolSpec]) -> list[str]:
 
 
 def in_toolsets(spec: ToolSpec, toolsets: Sequence[str]) -> bool:
-    if not toolsets or "all" in toolsets:
+    """Whether the chosen toolsets take ``spec``: none chosen means the defaults (all but the opt-in
+    toolsets); a product (``chat``) takes its toolsets but not its opt-in ones, which must be named."""
+    if "all" in toolsets or spec.toolset in toolsets:
         return True
+    if spec.toolset in OPT_IN_TOOLSETS:
+        return False
     product = spec.toolset.split("_", 1)[0]
-    return spec.toolset in toolsets or product in toolsets
+    return not toolsets or product in toolsets
 
 
 def unknown_names(catalog: Sequence[ToolSpec], selection: Selection) -> list[str]:
@@ -60,7 +70,8 @@ def select(
     for spec in catalog:
         if selection.read_only and not spec.read_only:
             continue
-        if not in_toolsets(spec, selection.toolsets):
+        # A tool named in the allow list is chosen even from an opt-in toolset.
+        if not (in_toolsets(spec, selection.toolsets) or spec.name in selection.include):
             continue
         if selection.include and spec.name not in selection.include:
             continue

@@ -10,12 +10,17 @@ indented JSON, and fewer than compact JSON, while every value stays readable:
 - A list of scalars is inline: ``key[N]: a,b,c``. Other lists use ``- `` items.
 - Strings go bare unless that could be misread: then they are JSON-quoted (with ``\\n``
   escapes). Multi-line strings under a key use an indented ``|`` block, as in YAML.
+- One row is always one line: every line break ``str.splitlines`` knows (U+2028, U+0085, ``\\v``,
+  ...) inside a value is escaped, not only ``\\n``.
+- Anything inside a value that reads like the ``<zoom-data>`` fence (any spacing or case,
+  look-alike brackets, letters and hyphens, invisible characters between) is defused.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 INDENT = "  "
@@ -25,10 +30,95 @@ _KEY_SAFE = re.compile(r"^[A-Za-z_$@][\w.$@-]*$")
 _INLINE_SPECIAL = re.compile(r"[,:\[\]{}]")
 # Longer lists inside list items read better as ``- `` items than as one table cell.
 MAX_INLINE_CELL = 160
+# The line breaks of ``str.splitlines`` that JSON quoting leaves as they are.
+LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_UNESCAPED_BREAKS = re.compile(f"[{LINE_BREAKS}]")
+_ANY_BREAK = re.compile(f"[\n\r{LINE_BREAKS}]")
+
+# ---- the fence ------------------------------------------------------------------------------
+
+FENCE_NAME = "zoom-data"
+# Characters a reader may take for "<": the ASCII one and its look-alikes.
+_OPENERS = "<\u2039\u2329\u3008\u27e8\uff1c\ufe64\u276e\u276c\u02c2\u1438\u29fc\u300a\u00ab"
+_OPENER = re.compile(f"[{_OPENERS}]|&lt;?|&#0*60;?|&#x0*3c;?", re.IGNORECASE)
+# Look-alikes NFKC leaves alone: Cyrillic and Greek letters, small capitals, dashes, zero.
+_LOOKALIKES = str.maketrans(
+    {
+        "\u0430": "a", "\u0251": "a", "\u03b1": "a", "\u1d00": "a",
+        "\u0501": "d", "\u1d05": "d",
+        "\u043e": "o", "\u03bf": "o", "\u1d0f": "o", "0": "o", "\u0585": "o",
+        "\u0442": "t", "\u03c4": "t", "\u1d1b": "t",
+        "\u1d22": "z", "\u0290": "z", "\u0291": "z",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-", "\ufe63": "-", "\u2043": "-",
+    }
+)  # fmt: skip
+_SEPARATORS = frozenset(" \t-_.:\u00b7")
+_TAG_WINDOW = 64
+
+
+def _fold(ch: str) -> str:
+    """How ``ch`` reads: NFKC, case-folded, look-alikes mapped; invisible characters read as nothing."""
+    if unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+        return ""
+    return unicodedata.normalize("NFKC", ch).casefold().translate(_LOOKALIKES)
+
+
+def _tag_end(text: str, start: int) -> tuple[int, bool] | None:
+    """Where a fence look-alike starting after an opener at ``start`` ends, and whether it
+    closes (``/zoom-data``); None when ``text[start:]`` does not read as one."""
+    want = iter("zoomdata")
+    expected = next(want)
+    letters = 0
+    closing = False
+    for index in range(start, min(len(text), start + _TAG_WINDOW)):
+        for folded in _fold(text[index]):
+            if folded == expected:
+                letters += 1
+                expected = next(want, "")
+                if not expected:
+                    return index + 1, closing
+            elif folded.isspace():
+                continue
+            elif folded in "/\\" and letters == 0:
+                closing = True
+            elif folded in _SEPARATORS and letters == 4:
+                continue
+            else:
+                return None
+    return None
+
+
+def defuse_delimiters(text: str) -> str:
+    """``text`` with every look-alike of the fence's tag rewritten as ``&lt;zoom_data`` (or
+    ``&lt;/zoom_data``), so no value can close or open the ``<zoom-data>`` fence a result is
+    wrapped in, however it is spelled: spacing, case, look-alike letters, invisible characters."""
+    out: list[str] = []
+    last = 0
+    for match in _OPENER.finditer(text):
+        if match.start() < last:
+            continue
+        found = _tag_end(text, match.end())
+        if found is None:
+            continue
+        end, closing = found
+        out.append(text[last : match.start()])
+        out.append("&lt;/zoom_data" if closing else "&lt;zoom_data")
+        last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def render(value: Any) -> str:
-    return "\n".join(_block(value, 0))
+    return defuse_delimiters("\n".join(_block(value, 0)))
+
+
+def quote(text: str) -> str:
+    """JSON string notation, with the line breaks JSON leaves raw (U+2028, ...) escaped too."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _UNESCAPED_BREAKS.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
 
 
 def _scalar(value: Any, *, in_row: bool = False) -> str:
@@ -42,21 +132,21 @@ def _scalar(value: Any, *, in_row: bool = False) -> str:
         return repr(value)
     text = str(value)
     if _needs_quotes(text, in_row):
-        return json.dumps(text, ensure_ascii=False)
+        return quote(text)
     return text
 
 
 def _needs_quotes(text: str, in_row: bool) -> bool:
     if not text or text != text.strip() or _RISKY_START.match(text):
         return True
-    if any(ch < " " for ch in text):
+    if any(ch < " " for ch in text) or _ANY_BREAK.search(text):
         return True
     return in_row and "," in text
 
 
 def _key(key: Any) -> str:
     text = str(key)
-    return text if _KEY_SAFE.match(text) else json.dumps(text, ensure_ascii=False)
+    return text if _KEY_SAFE.match(text) else quote(text)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -97,7 +187,7 @@ def _inline(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ",".join(f"{_key(key)}:{_inline(item)}" for key, item in value.items()) + "}"
     if isinstance(value, str) and _INLINE_SPECIAL.search(value):
-        return json.dumps(value, ensure_ascii=False)
+        return quote(value)
     return _scalar(value, in_row=True)
 
 
@@ -184,6 +274,6 @@ def _text_block(text: str) -> list[str] | None:
     text = text.replace("\r\n", "\n")
     if "\n" not in text or text != text.strip():
         return None
-    if any(ch < " " and ch not in "\n\t" for ch in text):
+    if any(ch < " " and ch not in "\n\t" for ch in text) or _UNESCAPED_BREAKS.search(text):
         return None
     return text.split("\n")

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # unofficial guide); the whole file is held in memory, so refuse anything larger up front.
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
+# PATH_MAX on Linux is 4096 for the whole path; the folder's own path takes part of that.
+MAX_UPLOAD_PATH = 1024
+
 _DISABLED = (
     "File uploads are disabled. Set ZOOM_MCP_UPLOAD_DIR to a folder, put the file there, "
     "and pass its path relative to that folder."
@@ -38,6 +41,9 @@ def resolve_upload(folder: Path | None, name: str) -> Path:
         root = Path(folder).expanduser().resolve(strict=True)
     except OSError as exc:
         raise ToolUsageError(f"The upload folder {folder} is not available ({exc.strerror}).") from exc
+    if len(name) > MAX_UPLOAD_PATH:
+        # The file system would refuse it (ENAMETOOLONG); say so before touching it.
+        raise ToolUsageError(f"Upload paths are at most {MAX_UPLOAD_PATH} characters (got {len(name):,}).")
     relative = Path(name)
     if not name or relative.is_absolute():
         raise ToolUsageError("Give the file's path relative to the upload folder, e.g. 'report.pdf'.")
@@ -49,9 +55,13 @@ def resolve_upload(folder: Path | None, name: str) -> Path:
     # Containment first: a path outside the folder is refused whether or not it exists.
     if not target.is_relative_to(root):
         raise ToolUsageError(f"'{name}' is outside the upload folder; only files inside it can be sent.")
-    if not target.exists():
+    try:
+        exists, regular = target.exists(), target.is_file()
+    except OSError as exc:  # a name component over the file system's limit (ENAMETOOLONG), ...
+        raise ToolUsageError(f"Cannot use '{name}' as an upload path ({exc.strerror}).") from None
+    if not exists:
         raise ToolUsageError(f"No file '{name}' in the upload folder.")
-    if not target.is_file():
+    if not regular:
         raise ToolUsageError(f"'{name}' is not a regular file.")
     return target
 

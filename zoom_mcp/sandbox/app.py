@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import anyio
 from starlette.applications import Starlette
@@ -20,7 +21,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.catalog import ToolSpec
@@ -273,6 +274,24 @@ def redirect_host(host: str) -> str | None:
     return f"{REDIRECTED_HOST_PREFIX}{base}{suffix}"
 
 
+class RawPathRoute(Route):
+    """A route matched on the raw, still percent-encoded path, as Zoom's servers route.
+
+    Starlette matches the decoded path, where an id holding ``%2F`` has become two segments and
+    can reach a sibling endpoint; a real server never lets it. Each parameter is decoded only
+    after the match, so an id is always exactly one segment.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        raw = scope.get("raw_path")
+        if scope["type"] != "http" or raw is None:
+            return super().matches(scope)
+        match, child = super().matches({**scope, "path": bytes(raw).decode("latin-1"), "root_path": ""})
+        if match is not Match.NONE:
+            child["path_params"] = {name: unquote(value) for name, value in child["path_params"].items()}
+        return match, child
+
+
 def _specificity(spec: ToolSpec) -> tuple[int, ...]:
     # Literal segments before parameters, so /members/me is tried before /members/{identifier}.
     return tuple(1 if segment.startswith("{") else 0 for segment in spec.path.strip("/").split("/"))
@@ -290,6 +309,8 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
     for spec in sorted(sandbox.specs, key=_specificity):
         endpoint = ApiEndpoint(sandbox, spec, sandbox.handlers.bind(spec))
         # A bound method, not the instance: Starlette treats a callable object as a raw ASGI app.
-        routes.append(Route("/v2" + spec.path, endpoint.__call__, methods=[spec.method], name=spec.name))
+        routes.append(RawPathRoute("/v2" + spec.path, endpoint.__call__, methods=[spec.method], name=spec.name))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
+    # Zoom answers 404 for a path it does not serve; it does not redirect "/x/" to "/x".
+    app.router.redirect_slashes = False
     return TrackingMiddleware(app, sandbox)

@@ -125,7 +125,8 @@ async def list_sessions(call: Call) -> Reply:
         else:
             if kind == "groupchat":
                 continue
-            peer_id = next((uid for uid in key.split(":")[1:] if uid != user.id), user.id)  # personal chat: you
+            # A note to self is a conversation whose peer is the user.
+            peer_id = next((uid for uid in key.split(":")[1:] if uid != user.id), user.id)
             peer = state.find(peer_id, outsiders=True)
             assert peer is not None
             entry = {

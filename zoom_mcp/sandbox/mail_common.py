@@ -4,6 +4,7 @@ parsing, keyset paging and the message filter behind every list endpoint.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,17 +28,37 @@ T = TypeVar("T")
 
 
 class Routes:
-    """Collects handlers under the catalog endpoint strings (``"GET {ROOT}/messages"``)."""
+    """Collects handlers under the catalog endpoint strings (``"GET {ROOT}/messages"``).
+
+    ``query`` names the query parameters Zoom's document declares for the operation; any other
+    name, or one given twice (the document declares every one as a single value; lists travel
+    comma-separated), is refused with Zoom's 400 validation error.
+    """
 
     def __init__(self) -> None:
         self.handlers: dict[str, Handler] = {}
 
-    def __call__(self, method: str, path: str) -> Callable[[Handler], Handler]:
+    def __call__(self, method: str, path: str, query: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+        declared = frozenset(query)
+
         def register(handler: Handler) -> Handler:
-            self.handlers[f"{method} {ROOT}{path}"] = handler
+            @functools.wraps(handler)
+            async def checked(call: Call) -> Reply:
+                check_query(call.query, declared)
+                return await handler(call)
+
+            self.handlers[f"{method} {ROOT}{path}"] = checked
             return handler
 
         return register
+
+
+def check_query(query: QueryParams, declared: frozenset[str]) -> None:
+    for name in query:
+        if name not in declared:
+            raise validation(name, f"Unknown query parameter: {name}.")
+        if len(query.getlist(name)) > 1:
+            raise validation(name, f"{name} is given more than once; give one value (several comma-separated).")
 
 
 def mail_state(call: Call) -> MailState:
@@ -68,13 +89,9 @@ def body_of(call: Call) -> dict[str, Any]:
     return call.body
 
 
-def query_values(query: QueryParams, *names: str) -> list[str]:
-    """A repeated query parameter, also accepting comma-separated values."""
-    out: list[str] = []
-    for name in names:
-        for value in query.getlist(name):
-            out.extend(part.strip() for part in value.split(",") if part.strip())
-    return out
+def query_list(query: QueryParams, name: str) -> list[str]:
+    """A comma-separated list parameter (``labelIds=INBOX,UNREAD``); ``check_query`` refused repeats."""
+    return [part.strip() for part in query.get(name, "").split(",") if part.strip()]
 
 
 def query_flag(query: QueryParams, name: str) -> bool:
@@ -137,7 +154,7 @@ def listing(key: str, items: list[Any], next_token: str | None, total: int) -> R
 
 def matching(call: Call, mailbox: Mailbox, only_drafts: bool = False) -> list[StoredMessage]:
     """Messages passing labelIds, q and includeSpamTrash, newest first."""
-    label_ids = mailbox.check_labels(query_values(call.query, "labelIds"))
+    label_ids = mailbox.check_labels(query_list(call.query, "labelIds"))
     include_hidden = query_flag(call.query, "includeSpamTrash")
     query = compile_query(mailbox, call.query.get("q", ""), int(mail_state(call).clock() * 1000))
     revealed = set(query.reveals)
@@ -166,19 +183,16 @@ def message_format(call: Call, default: str = "full") -> str:
 
 
 def metadata_headers(call: Call) -> list[str] | None:
-    return query_values(call.query, "metadata_headers", "metadataHeaders") or None
+    return query_list(call.query, "metadataHeaders") or None
 
 
-def brief(message: StoredMessage) -> dict[str, Any]:
-    return {"id": message.id, "threadId": message.thread_id, "labelIds": list(message.label_ids)}
+brief = render.brief
 
 
-def raw_message(body: dict[str, Any]) -> tuple[bytes, str | None]:
-    """``{"message": {"raw", "threadId"?}}`` (Gmail's shape) or a top-level ``{"raw"}``: Zoom's
-    draft body shape is unconfirmed, so both are accepted."""
+def raw_message(body: dict[str, Any]) -> bytes:
+    """A draft body's ``{"message": {"raw"}}``, the only shape Zoom's document gives; replies are
+    threaded by their In-Reply-To and References headers (the document has no threadId field)."""
     message = body.get("message")
-    source = message if isinstance(message, dict) else body
-    thread_id = source.get("threadId")
-    return mail_send.decode_raw(source.get("raw"), "message.raw" if source is message else "raw"), (
-        thread_id if isinstance(thread_id, str) else None
-    )
+    if not isinstance(message, dict):
+        raise validation("message", 'message is required: {"message": {"raw": ...}}.')
+    return mail_send.decode_raw(message.get("raw"), "message.raw")

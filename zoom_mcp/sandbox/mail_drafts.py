@@ -34,7 +34,7 @@ def _draft_id_of(mailbox: Mailbox, message: StoredMessage) -> str:
     return next(draft_id for draft_id, mid in mailbox.drafts.items() if mid == message.id)
 
 
-@route("GET", "/drafts")
+@route("GET", "/drafts", query=("includeSpamTrash", "maxResults", "pageToken", "q"))
 async def list_draft_emails(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     found = matching(call, mailbox, only_drafts=True)
@@ -44,7 +44,7 @@ async def list_draft_emails(call: Call) -> Reply:
 
 
 def _store_draft(call: Call, mailbox: Mailbox, body: dict[str, Any]) -> StoredMessage:
-    raw, thread_id = raw_message(body)
+    raw = raw_message(body)
     parsed = mime_tree.parse(raw)
     return mailbox.add(
         raw,
@@ -52,7 +52,6 @@ def _store_draft(call: Call, mailbox: Mailbox, body: dict[str, Any]) -> StoredMe
         int(mail_state(call).clock() * 1000),
         rfc_message_id=mail_send.rfc_id_of(parsed),
         references=mail_send.references_of(parsed),
-        thread_id=thread_id,
     )
 
 
@@ -66,10 +65,10 @@ async def create_draft_email(call: Call) -> Reply:
     message = _store_draft(call, mailbox, body_of(call))
     draft_id = mailbox.new_draft_id()
     mailbox.drafts[draft_id] = message.id
-    return _draft_reply(draft_id, message, 201)
+    return _draft_reply(draft_id, message)
 
 
-@route("GET", "/drafts/{draftId}")
+@route("GET", "/drafts/{draftId}", query=("format",))
 async def get_draft_email(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     draft_id = call.path_params["draftId"]
@@ -98,16 +97,16 @@ async def delete_draft_email(call: Call) -> Reply:
 
 @route("POST", "/drafts/send")
 async def send_draft_email(call: Call) -> Reply:
-    """Send a draft named by ``{"id": draftId}`` (Gmail's shape; ``draftId`` is also accepted).
-    A ``message.raw`` in the same body replaces the content first, as Gmail allows."""
+    """Send a draft named by ``{"id": draftId}``; a ``message.raw`` in the same body replaces the
+    content first (both as Zoom's document describes)."""
     mailbox = mailbox_of(call)
     body = body_of(call)
-    draft_id = body.get("id") or body.get("draftId")
+    draft_id = body.get("id")
     if not isinstance(draft_id, str) or not draft_id:
         raise validation("id", "The draft id is required.")
     message = mailbox.draft_message(draft_id)
     raw = message.raw
     if isinstance(body.get("message"), dict) and body["message"].get("raw"):
-        raw, _ = raw_message(body)
+        raw = raw_message(body)
     sent = mail_send.send(mail_state(call), mailbox, raw, draft=message)
     return Reply(brief(sent))

@@ -21,7 +21,7 @@ route = Routes()
 HANDLERS = route.handlers
 
 
-@route("GET", "/labels")
+@route("GET", "/labels", query=("format",))
 async def list_labels_in_mailbox(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     default = mailbox.state.options.label_list_format
@@ -32,8 +32,7 @@ async def list_labels_in_mailbox(call: Call) -> Reply:
 @route("GET", "/labels/{labelId}")
 async def get_label_in_mailbox(call: Call) -> Reply:
     mailbox = mailbox_of(call)
-    fmt = render.check_format(call.query.get("format"), render.LABEL_FORMATS, "full")
-    return Reply(render.label_resource(mailbox, mailbox.label(call.path_params["labelId"]), fmt))
+    return Reply(render.label_resource(mailbox, mailbox.label(call.path_params["labelId"])))
 
 
 def _check_name(mailbox: Mailbox, name: object, current: Label | None = None) -> str:
@@ -60,6 +59,13 @@ _VISIBILITY = {
 }
 
 
+def _require_fields(body: dict[str, Any]) -> None:
+    """Create, replace and patch all require name and parentId in Zoom's document."""
+    for name in ("name", "parentId"):
+        if name not in body:
+            raise validation(name, f'{name} is required (parentId "" for a top-level label).')
+
+
 def _apply_label_fields(mailbox: Mailbox, label: Label, body: dict[str, Any], replace: bool) -> None:
     """Set fields from ``body``; with ``replace`` (PUT) absent fields return to defaults."""
     defaults = Label(id=label.id, name=label.name)
@@ -81,7 +87,8 @@ def _apply_label_fields(mailbox: Mailbox, label: Label, body: dict[str, Any], re
     elif replace:
         label.color = None
     if "parentId" in body:
-        parent_id = body["parentId"]
+        # "" is the top level: the document asks for an empty string for a label without parent.
+        parent_id = body["parentId"] or None
         if parent_id is not None:
             parent = mailbox.labels.get(parent_id)
             if parent is None or parent.type != "user" or parent.id == label.id:
@@ -95,11 +102,12 @@ def _apply_label_fields(mailbox: Mailbox, label: Label, body: dict[str, Any], re
 async def create_label_in_mailbox(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     body = body_of(call)
+    _require_fields(body)
     name = _check_name(mailbox, body.get("name"))
     label = Label(id=mailbox.new_label_id(), name=name)
     _apply_label_fields(mailbox, label, body, replace=True)
     mailbox.labels[label.id] = label
-    return Reply(render.label_resource(mailbox, label), 201)
+    return Reply(render.written_label(mailbox, label))
 
 
 @route("PATCH", "/labels/{labelId}")
@@ -108,10 +116,11 @@ async def patch_label_in_mailbox(call: Call) -> Reply:
     label = mailbox.label(call.path_params["labelId"])
     _protect(mailbox, label)
     body = body_of(call)
+    _require_fields(body)
     if "name" in body:
         label.name = _check_name(mailbox, body["name"], label)
     _apply_label_fields(mailbox, label, body, replace=False)
-    return Reply(render.label_resource(mailbox, label))
+    return Reply(render.written_label(mailbox, label))
 
 
 @route("PUT", "/labels/{labelId}")
@@ -120,10 +129,11 @@ async def update_label_in_mailbox(call: Call) -> Reply:
     label = mailbox.label(call.path_params["labelId"])
     _protect(mailbox, label)
     body = body_of(call)
+    _require_fields(body)
     name = _check_name(mailbox, body.get("name"), label)
     _apply_label_fields(mailbox, label, body, replace=True)
     label.name = name
-    return Reply(render.label_resource(mailbox, label))
+    return Reply(render.written_label(mailbox, label))
 
 
 @route("DELETE", "/labels/{labelId}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from zoom_mcp.sandbox.mail_common import (
@@ -11,9 +12,10 @@ from zoom_mcp.sandbox.mail_common import (
     mail_state,
     mailbox_of,
     paginate,
-    query_values,
+    query_list,
 )
 from zoom_mcp.sandbox.mail_store import (
+    HISTORY_KEYS,
     HISTORY_TYPES,
     NOT_FOUND,
     Mailbox,
@@ -34,7 +36,7 @@ async def get_mailbox_profile(call: Call) -> Reply:
         {
             "emailAddress": mailbox.email,
             "groupEmails": [],
-            "createTime": str(mailbox.create_time),
+            "createTime": mailbox.create_time,
             "status": "active",
             "mboxSize": mailbox.mbox_size,
             "messagesTotal": len(mailbox.messages),
@@ -46,29 +48,25 @@ async def get_mailbox_profile(call: Call) -> Reply:
     )
 
 
-# historyTypes query values -> the record keys they select.
-HISTORY_KEYS = {
-    "messageAdded": "messagesAdded",
-    "messageDeleted": "messagesDeleted",
-    "labelAdded": "labelsAdded",
-    "labelRemoved": "labelsRemoved",
-}
-
-
-def _record_matches(record: dict[str, Any], types: set[str], label_id: str | None) -> dict[str, Any] | None:
-    keys = {HISTORY_KEYS[kind] for kind in types}
+def _record_matches(record: dict[str, Any], keys: set[str], label_id: str | None) -> dict[str, Any] | None:
     kept = {key: value for key, value in record.items() if key in keys}
     if not kept:
         return None
     if label_id is not None:
-        entries = [entry for value in kept.values() for entry in value]
-        touched = (label_id in e["message"]["labelIds"] or label_id in e.get("labelIds", []) for e in entries)
+        entries = [entry for value in kept.values() for entry in value if isinstance(entry, dict)]
+        touched = (
+            label_id in e["message"]["labelIds"] or label_id in e.get("labelIds", []) for e in entries if "message" in e
+        )
         if not any(touched):
             return None
-    return {"id": record["id"], "messages": record["messages"], **kept}
+    return {"id": record["id"], **kept}
 
 
-@route("GET", "/history")
+@route(
+    "GET",
+    "/history",
+    query=("maxResults", "pageToken", "startHistoryId", "historyTypes", "excludeHistoryTypes", "labelId"),
+)
 async def list_mailbox_history(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     start = call.query.get("startHistoryId")
@@ -78,11 +76,14 @@ async def list_mailbox_history(call: Call) -> Reply:
         raise validation("startHistoryId", "startHistoryId must be a number.")
     if int(start) < mailbox.history_floor:
         raise SandboxError(404, NOT_FOUND, f"History is no longer available from id {start}; do a full sync.")
-    types = set(query_values(call.query, "historyTypes") or HISTORY_TYPES)
-    types -= set(query_values(call.query, "excludeHistoryTypes"))
-    unknown = types - set(HISTORY_TYPES)
-    if unknown:
-        raise validation("historyTypes", f"Unknown history type: {sorted(unknown)[0]}")
+    wanted = set(query_list(call.query, "historyTypes") or HISTORY_TYPES)
+    excluded = set(query_list(call.query, "excludeHistoryTypes"))
+    for name, given in (("historyTypes", wanted), ("excludeHistoryTypes", excluded)):
+        unknown = given - set(HISTORY_TYPES)
+        if unknown:
+            raise validation(name, f"Unknown history type: {sorted(unknown)[0]}")
+    # A type in both lists is left out: the exclusion takes priority (the document says so).
+    types = {HISTORY_KEYS[kind] for kind in wanted - excluded}
     label_id = call.query.get("labelId") or None
     records = [
         matched
@@ -96,6 +97,10 @@ async def list_mailbox_history(call: Call) -> Reply:
     return Reply(body)
 
 
+def iso_time(epoch_seconds: float) -> str:
+    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 # ----- settings -----------------------------------------------------------------------------
 
 _VACATION_FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -103,11 +108,14 @@ _VACATION_FIELDS: dict[str, type | tuple[type, ...]] = {
     "responseSubject": str,
     "responseBodyPlainText": str,
     "responseBodyHtml": str,
+    "enableAlwaysRespond": bool,
     "restrictToContacts": bool,
     "restrictToDomain": bool,
-    "startTime": (int, str),
-    "endTime": (int, str),
+    # Epoch milliseconds, as strings: the document types both as string.
+    "startTime": str,
+    "endTime": str,
 }
+DELEGATE_ACCESS = ("dlgreviewer", "dlgauthor", "dlgeditor")
 
 
 @route("GET", "/settings/vacation")
@@ -133,11 +141,12 @@ async def update_mailbox_vacation_response_setting(call: Call) -> Reply:
         value = body[name]
         if not isinstance(value, kind) or (name.endswith("Time") and not str(value).isdigit()):
             raise validation(name, "Invalid value.")
-        setting[name] = str(value) if name.endswith("Time") else value
+        setting[name] = value
     if "startTime" in setting and "endTime" in setting and int(setting["startTime"]) > int(setting["endTime"]):
         raise validation("endTime", "endTime must not be before startTime.")
     mailbox.vacation = setting
     mailbox.vacation_replied.clear()
+    mailbox.record_event("settingsUpdated", {"id": "vacation", "type": "vacation"})
     return Reply(dict(setting))
 
 
@@ -161,7 +170,11 @@ async def get_mailbox_delegate(call: Call) -> Reply:
 @route("POST", "/settings/delegates")
 async def grant_mailbox_delegate(call: Call) -> Reply:
     mailbox = mailbox_of(call)
-    address = body_of(call).get("delegateEmail")
+    body = body_of(call)
+    address = body.get("delegateEmail")
+    access = body.get("delegateAccess", "dlgeditor")
+    if access not in DELEGATE_ACCESS:
+        raise validation("delegateAccess", f"Must be one of: {', '.join(DELEGATE_ACCESS)}.")
     if not isinstance(address, str) or "@" not in address:
         raise validation("delegateEmail", "A delegate email address is required.")
     target = mail_state(call).mailbox(address)
@@ -171,9 +184,16 @@ async def grant_mailbox_delegate(call: Call) -> Reply:
         raise validation("delegateEmail", "A mailbox cannot delegate to itself.")
     if address.lower() in mailbox.delegates:
         raise SandboxError(409, 409, f"Delegate already exists: {address}.")
-    delegate = {"delegateEmail": target.email, "verificationStatus": "accepted"}
+    # Zoom asks the delegate to accept; until then the grant is pending.
+    delegate = {
+        "delegateEmail": target.email,
+        "verificationStatus": "pending",
+        "delegateAccess": access,
+        "creationTime": iso_time(mail_state(call).clock()),
+    }
     mailbox.delegates[address.lower()] = delegate
-    return Reply(dict(delegate), 201)
+    mailbox.record_event("delegatesAdded", target.email)
+    return Reply(dict(delegate))
 
 
 @route("DELETE", "/settings/delegates/{delegateEmail}")
@@ -181,7 +201,8 @@ async def revoke_mailbox_delegate(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     address = call.path_params["delegateEmail"]
     _delegate(mailbox, address)
-    del mailbox.delegates[address.lower()]
+    removed = mailbox.delegates.pop(address.lower())
+    mailbox.record_event("delegatesDeleted", removed["delegateEmail"])
     return Reply(None, 204)
 
 
@@ -234,7 +255,8 @@ async def create_email_filter(call: Call) -> Reply:
             mailbox.check_labels(label_list(action, key), f"action.{key}")
     mail_filter = {"id": mailbox.new_filter_id(), "criteria": criteria, "action": action}
     mailbox.filters[mail_filter["id"]] = mail_filter
-    return Reply(mail_filter, 201)
+    mailbox.record_event("settingsAdded", {"id": mail_filter["id"], "type": "filter"})
+    return Reply(mail_filter)
 
 
 @route("DELETE", "/settings/filters/{filterId}")
@@ -242,4 +264,5 @@ async def delete_email_filter(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     _filter(mailbox, call.path_params["filterId"])
     del mailbox.filters[call.path_params["filterId"]]
+    mailbox.record_event("settingsDeleted", {"id": call.path_params["filterId"], "type": "filter"})
     return Reply(None, 204)

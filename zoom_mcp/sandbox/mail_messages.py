@@ -14,6 +14,7 @@ from zoom_mcp.sandbox.mail_common import (
     mail_state,
     mailbox_of,
     matching,
+    max_results,
     message_format,
     message_key,
     metadata_headers,
@@ -33,7 +34,7 @@ HANDLERS = route.handlers
 # ----- messages -----------------------------------------------------------------------------
 
 
-@route("GET", "/messages")
+@route("GET", "/messages", query=("maxResults", "pageToken", "labelIds", "q", "includeSpamTrash"))
 async def list_emails(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     found = matching(call, mailbox)
@@ -41,14 +42,14 @@ async def list_emails(call: Call) -> Reply:
     return listing("messages", [m.ref() for m in page], token, len(found))
 
 
-@route("GET", "/messages/{messageId}")
+@route("GET", "/messages/{messageId}", query=("format", "metadataHeaders"))
 async def get_email(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     message = mailbox.get(call.path_params["messageId"])
     return Reply(render.message_resource(mailbox, message, message_format(call), metadata_headers(call)))
 
 
-@route("POST", "/messages")
+@route("POST", "/messages", query=("deleted",))
 async def create_email(call: Call) -> Reply:
     """Insert a message without sending it (IMAP APPEND); ``deleted=true`` files it in TRASH."""
     mailbox = mailbox_of(call)
@@ -56,20 +57,16 @@ async def create_email(call: Call) -> Reply:
     raw = mail_send.decode_raw(body.get("raw"))
     parsed = mime_tree.parse(raw)
     now_ms = int(mail_state(call).clock() * 1000)
-    if call.query.get("internalDateSource") == "dateHeader":
-        now_ms = mail_send.internal_date_from_header(parsed, now_ms)
     if query_flag(call.query, "deleted"):
         labels = ["TRASH"]
     else:
         labels = label_list(body, "labelIds") if "labelIds" in body else ["INBOX", "UNREAD"]
-    thread_id = body.get("threadId") if isinstance(body.get("threadId"), str) else None
     message = mailbox.add(
         raw,
         labels,
         now_ms,
         rfc_message_id=mail_send.rfc_id_of(parsed),
         references=mail_send.references_of(parsed),
-        thread_id=thread_id,
     )
     return Reply(brief(message))
 
@@ -79,8 +76,7 @@ async def send_email(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     body = body_of(call)
     raw = mail_send.decode_raw(body.get("raw"))
-    thread_id = body.get("threadId") if isinstance(body.get("threadId"), str) else None
-    message = mail_send.send(mail_state(call), mailbox, raw, thread_id=thread_id)
+    message = mail_send.send(mail_state(call), mailbox, raw)
     return Reply(brief(message))
 
 
@@ -90,7 +86,7 @@ async def update_email(call: Call) -> Reply:
     message = mailbox.get(call.path_params["messageId"])
     body = body_of(call)
     mailbox.modify(message, label_list(body, "addLabelIds"), label_list(body, "removeLabelIds"))
-    return Reply(render.message_resource(mailbox, message, "minimal"))
+    return Reply(render.brief(message))
 
 
 @route("POST", "/messages/batchModify")
@@ -129,7 +125,7 @@ async def trash_email(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     message = mailbox.get(call.path_params["messageId"])
     mailbox.trash(message)
-    return Reply(render.message_resource(mailbox, message, "minimal"))
+    return Reply(render.brief(message))
 
 
 @route("POST", "/messages/{messageId}/untrash")
@@ -137,7 +133,7 @@ async def untrash_email(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     message = mailbox.get(call.path_params["messageId"])
     mailbox.untrash(message)
-    return Reply(render.message_resource(mailbox, message, "minimal"))
+    return Reply(render.brief(message))
 
 
 @route("DELETE", "/messages/{messageId}")
@@ -165,7 +161,7 @@ def _thread_key(entry: tuple[str, list[StoredMessage]]) -> tuple[int, str]:
     return (max(m.internal_date for m in entry[1]), entry[0])
 
 
-@route("GET", "/threads")
+@route("GET", "/threads", query=("includeSpamTrash", "labelIds", "maxResults", "pageToken", "q"))
 async def list_email_threads(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     threads: dict[str, list[StoredMessage]] = {}
@@ -178,17 +174,18 @@ async def list_email_threads(call: Call) -> Reply:
     return listing("threads", items, token, len(entries))
 
 
-@route("GET", "/threads/{threadId}")
+@route("GET", "/threads/{threadId}", query=("format", "metadataHeaders", "maxResults", "pageToken"))
 async def get_email_thread(call: Call) -> Reply:
     mailbox = mailbox_of(call)
     thread_id = call.path_params["threadId"]
-    messages = mailbox.thread_messages(thread_id)
+    # Zoom serves the first maxResults messages (default 50, at most 500) and no next-page token.
+    messages = mailbox.thread_messages(thread_id)[: max_results(call.query)]
     fmt = message_format(call)
     return Reply(render.thread_resource(mailbox, thread_id, messages, fmt, metadata_headers(call)))
 
 
 def _thread_reply(mailbox: Mailbox, thread_id: str) -> Reply:
-    return Reply(render.thread_resource(mailbox, thread_id, mailbox.thread_messages(thread_id), "minimal"))
+    return Reply(render.thread_change(thread_id, mailbox.thread_messages(thread_id)))
 
 
 @route("POST", "/threads/{threadId}/modify")

@@ -18,8 +18,17 @@ def check_format(value: str | None, allowed: tuple[str, ...], default: str) -> s
     return fmt
 
 
+def brief(message: StoredMessage) -> dict[str, Any]:
+    """What label changes, trash and untrash answer: ``{id, threadId, labelIds}``."""
+    return {"id": message.id, "threadId": message.thread_id, "labelIds": list(message.label_ids)}
+
+
 def message_resource(
-    mailbox: Mailbox, message: StoredMessage, fmt: str = "full", metadata_headers: list[str] | None = None
+    mailbox: Mailbox,
+    message: StoredMessage,
+    fmt: str = "full",
+    metadata_headers: list[str] | None = None,
+    extras: bool = True,
 ) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "id": message.id,
@@ -29,13 +38,13 @@ def message_resource(
         "historyId": str(message.history_id),
         "internalDate": str(message.internal_date),
     }
-    if mailbox.state.options.zoom_extras:
+    if extras and mailbox.state.options.zoom_extras:
         # Fields Zoom adds to Gmail's shape, with the values real responses carry.
         resource |= {
             "expiration": "0",
             "lastMoved": str(message.last_moved),
             "sendTime": "0",
-            "userScheduled": "False",
+            "userScheduled": False,
         }
     decode = mailbox.state.options.decode_headers
     if fmt == "raw":
@@ -43,7 +52,8 @@ def message_resource(
     elif fmt == "metadata":
         resource["payload"] = mime_tree.metadata_payload(message.parsed, metadata_headers, decode)
     elif fmt == "full":
-        resource["payload"] = mime_tree.payload_tree(message.parsed, message.id, decode=decode)
+        wrap = mailbox.state.options.wrapped_body_data
+        resource["payload"] = mime_tree.payload_tree(message.parsed, message.id, decode=decode, wrap=wrap)
     resource["sizeEstimate"] = message.size_estimate
     return resource
 
@@ -78,7 +88,28 @@ def thread_summary(thread_id: str, messages: list[StoredMessage]) -> dict[str, A
 def draft_resource(mailbox: Mailbox, draft_id: str, message: StoredMessage, fmt: str | None = None) -> dict[str, Any]:
     if fmt is None:
         return {"id": draft_id, "message": {"id": message.id, "threadId": message.thread_id}}
-    return {"id": draft_id, "message": message_resource(mailbox, message, fmt)}
+    # The draft's message resource carries no Zoom scheduling fields (the document's draft shape).
+    return {"id": draft_id, "message": message_resource(mailbox, message, fmt, extras=False)}
+
+
+def thread_change(thread_id: str, messages: list[StoredMessage]) -> dict[str, Any]:
+    """What thread modify, trash and untrash answer: the thread id and each message's labels."""
+    return {"id": thread_id, "messages": [brief(m) for m in messages]}
+
+
+def written_label(mailbox: Mailbox, label: Label) -> dict[str, Any]:
+    """What create, replace and patch answer: the label's fields, ``parentId`` always ("" at the top)."""
+    resource: dict[str, Any] = {
+        "id": label.id,
+        "name": label.name,
+        "parentId": label.parent_id or "",
+        "labelLevel": label_level(mailbox, label),
+        "messageListVisibility": label.message_list_visibility,
+        "labelListVisibility": label.label_list_visibility,
+    }
+    if label.color:
+        resource["color"] = dict(label.color)
+    return resource
 
 
 def label_resource(mailbox: Mailbox, label: Label, fmt: str = "full") -> dict[str, Any]:

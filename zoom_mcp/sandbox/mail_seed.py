@@ -3,7 +3,8 @@
 ``seed_mail(users, seed)`` gives every account user a mailbox. The first user's is the demo
 mailbox: about 300 messages across INBOX, SENT, drafts, SPAM, TRASH and four user labels, with
 multi-message threads, HTML-only newsletters, text+HTML mail, attachments (text, PDF, PNG,
-calendar), a Zoom encrypted envelope, a prompt-injection attempt, a ~30 000-character HTML
+calendar, an inline calendar invite), Zoom encrypted envelopes (one answering a thread), a
+Reply-To differing from From, a prompt-injection attempt, a ~30 000-character HTML
 report and unicode (CJK, RTL, emoji) mail. Mail between account users lands in both mailboxes.
 
 Dates count back from ``SEED_ANCHOR`` (2026-11-20 17:00 UTC), so a seed is the same on every
@@ -362,6 +363,7 @@ class _Seeder:
         self.spam_and_trash()
         self.drafts()
         self.settings()
+        self.real_mailbox_shapes()
 
     def project_threads(self) -> None:
         for index, (topic, atlas) in enumerate(PROJECT_TOPICS):
@@ -603,8 +605,10 @@ class _Seeder:
         self.encrypted()
 
     def encrypted(self) -> None:
-        sender = self.colleagues[-1]
-        when = self.ago(1.8)
+        self.notable["encrypted"] = self.encrypted_envelope(self.colleagues[-1], self.ago(1.8))
+
+    def encrypted_envelope(self, sender: Person, when: int, reply_to: Posted | None = None) -> str:
+        """Zoom's end-to-end encrypted envelope as the API returns it; the demo mailbox's message id."""
         rfc_id = self.rfc_id(sender)
         manifest = self.rng.randbytes(287)
         envelope = self.rng.randbytes(3795)
@@ -627,9 +631,83 @@ class _Seeder:
             f"Message-ID: {rfc_id}",
             f"To: {self.demo.email}",
         ]
+        references = [*reply_to.references, reply_to.rfc_id] if reply_to else []
+        if reply_to is not None:
+            headers += [f"In-Reply-To: {reply_to.rfc_id}", "References: " + " ".join(references)]
         raw = (CRLF.join(headers) + CRLF + CRLF).encode() + body
-        message = self.demo_box.add(raw, ["INBOX", "UNREAD"], when, rfc_message_id=rfc_id)
-        self.notable["encrypted"] = message.id
+        message = self.demo_box.add(raw, ["INBOX", "UNREAD"], when, rfc_message_id=rfc_id, references=references)
+        return message.id
+
+    def real_mailbox_shapes(self) -> None:
+        """What real mailboxes hold beyond plain mail: more encrypted envelopes (one answering a
+        thread), a Reply-To that differs from From, and a calendar invite sent inline."""
+        colleague = self.colleagues[0]
+        asked = self.post(
+            self.demo,
+            [colleague],
+            "Board deck numbers",
+            self.ago(0.9),
+            text="Could you send the final revenue numbers for the deck?\n",
+        )
+        self.notable["encrypted_reply"] = self.encrypted_envelope(colleague, self.ago(0.8), reply_to=asked)
+        self.notable["encrypted_external"] = self.encrypted_envelope(EXTERNAL["contoso"], self.ago(2.6))
+        ticket = self.post(
+            EXTERNAL["helpdesk"],
+            [self.demo],
+            "Ticket #4411: VPN access for the Lisbon office",
+            self.ago(0.6),
+            cc=[colleague],
+            text="We have opened ticket #4411. Reply to this email to add details.\n",
+            extra_headers=[("Reply-To", "tickets+4411@northwind-support.example")],
+        )
+        self.notable["reply_to"] = self.demo_id(ticket)
+        self.notable["calendar_invite"] = self.calendar_invite(colleague, self.ago(0.4))
+
+    def calendar_invite(self, organizer: Person, when: int) -> str:
+        """An invite as calendar clients send it: text, HTML and an inline text/calendar part with
+        no file name, in one multipart/alternative."""
+        rfc_id = self.rfc_id(organizer)
+        start = datetime.fromtimestamp(when / 1000 + 3 * 86400, UTC).strftime("%Y%m%dT%H0000Z")
+        ics = CRLF.join(
+            [
+                "BEGIN:VCALENDAR",
+                "METHOD:REQUEST",
+                "PRODID:-//Northwind//Calendar//EN",
+                "VERSION:2.0",
+                "BEGIN:VEVENT",
+                f"UID:{rfc_id.strip('<>')}",
+                f"DTSTART:{start}",
+                "DURATION:PT45M",
+                "SUMMARY:Atlas launch go/no-go",
+                f"ORGANIZER;CN={organizer.name}:mailto:{organizer.email}",
+                f"ATTENDEE;RSVP=TRUE:mailto:{self.demo.email}",
+                "END:VEVENT",
+                "END:VCALENDAR",
+                "",
+            ]
+        ).encode()
+        boundary = "=_cal_" + hashlib.sha1(rfc_id.encode()).hexdigest()[:16]
+        calendar = (
+            ["Content-Type: text/calendar; charset=utf-8; method=REQUEST", "Content-Transfer-Encoding: 7bit"],
+            ics,
+        )
+        parts = [
+            _leaf("text/plain", b"You are invited to: Atlas launch go/no-go (45 min).\n"),
+            _leaf("text/html", b"<p>You are invited to: <b>Atlas launch go/no-go</b> (45 min).</p>"),
+            calendar,
+        ]
+        content_type, body = _multipart("alternative", parts, boundary)
+        headers = [
+            f"From: {organizer.header}",
+            f"To: {self.demo.header}",
+            "Subject: Invitation: Atlas launch go/no-go",
+            f"Date: {formatdate(when / 1000, usegmt=True)}",
+            f"Message-ID: {rfc_id}",
+            "MIME-Version: 1.0",
+            *content_type,
+        ]
+        raw = (CRLF.join(headers) + CRLF + CRLF).encode() + body
+        return self.demo_box.add(raw, ["INBOX", "UNREAD"], when, rfc_message_id=rfc_id).id
 
     def spam_and_trash(self) -> None:
         for index in range(15):
@@ -687,6 +765,9 @@ class _Seeder:
             box.delegates[assistant.email.lower()] = {
                 "delegateEmail": assistant.email,
                 "verificationStatus": "accepted",
+                "delegateAccess": "dlgeditor",
+                "creationTime": "2026-03-02T09:30:00Z",
+                "accessTime": "2026-11-19T08:12:44Z",
             }
 
 

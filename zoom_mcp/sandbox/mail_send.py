@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage, Message
-from email.utils import formataddr, formatdate, make_msgid, parsedate_to_datetime
+from email.utils import formataddr, formatdate, make_msgid
 
 from zoom_mcp.sandbox import mime_tree
 from zoom_mcp.sandbox.mail_query import compile_query
@@ -97,7 +97,6 @@ def send(
     sender: Mailbox,
     raw: bytes,
     draft: StoredMessage | None = None,
-    thread_id: str | None = None,
 ) -> StoredMessage:
     """Send ``raw`` from ``sender``; with ``draft``, that draft message becomes the sent one."""
     raw, parsed = complete_headers(state, sender, raw)
@@ -114,7 +113,7 @@ def send(
         sender.modify(draft, add=["SENT"], remove=["DRAFT"])
         sent = draft
     else:
-        sent = sender.add(raw, ["SENT"], now_ms, rfc_message_id=rfc_id, references=refs, thread_id=thread_id)
+        sent = sender.add(raw, ["SENT"], now_ms, rfc_message_id=rfc_id, references=refs)
     delivered = strip_header(raw, "Bcc")
     for address in recipients:
         mailbox = state.mailbox(address)
@@ -199,13 +198,3 @@ def auto_reply(state: MailState, mailbox: Mailbox, received: Message) -> None:
     if settings.get("responseBodyHtml"):
         reply.add_alternative(settings["responseBodyHtml"], subtype="html")
     send(state, mailbox, reply.as_bytes())
-
-
-def internal_date_from_header(message: Message, default_ms: int) -> int:
-    value = message.get("Date")
-    if not value:
-        return default_ms
-    try:
-        return int(parsedate_to_datetime(str(value)).timestamp() * 1000)
-    except (TypeError, ValueError):
-        return default_ms

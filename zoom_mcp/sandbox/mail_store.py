@@ -28,7 +28,26 @@ _HIDDEN_IN_LABEL_LIST = frozenset({"UNREAD", "STARRED", "IMPORTANT"})
 # Zoom documents no error code for a missing mail resource; 404 is used with HTTP 404.
 NOT_FOUND = 404
 PAGE_TOKEN_MESSAGE = "The next page token is either invalid or has expired."
-HISTORY_TYPES = ("messageAdded", "messageDeleted", "labelAdded", "labelRemoved")
+# The history types of Zoom's document, and the record key each selects ("labelAdded" -> "labelsAdded").
+HISTORY_KEYS = {
+    "labelAdded": "labelsAdded",
+    "labelRemoved": "labelsRemoved",
+    "messageAdded": "messagesAdded",
+    "messageDeleted": "messagesDeleted",
+    "messageUpdated": "messagesUpdated",
+    "messageImported": "messagesImported",
+    "messageImportedNew": "messagesImportedNew",
+    "settingAdded": "settingsAdded",
+    "settingUpdated": "settingsUpdated",
+    "settingDeleted": "settingsDeleted",
+    "delegateAdded": "delegatesAdded",
+    "delegateDeleted": "delegatesDeleted",
+    "delegateUpdated": "delegatesUpdated",
+    "delegatorsAdded": "delegatorsAdded",
+    "delegatorsDeleted": "delegatorsDeleted",
+    "delegatorsUpdated": "delegatorsUpdated",
+}
+HISTORY_TYPES = tuple(HISTORY_KEYS)
 
 
 @dataclass
@@ -52,6 +71,9 @@ class MailOptions:
     decode_headers: bool = True
     # Zoom-only fields seen in real responses: expiration, lastMoved, sendTime, userScheduled.
     zoom_extras: bool = True
+    # Body data of payload parts as some Zoom answers carry it: line-wrapped (CRLF every 76
+    # characters) and without padding, rather than one unpadded-or-padded run.
+    wrapped_body_data: bool = False
     # Lifetime of page tokens, like Zoom's documented 15 minutes for chat lists.
     page_token_ttl: float = 15 * 60
     # History records kept per mailbox; an older startHistoryId answers 404.
@@ -228,13 +250,20 @@ class Mailbox:
     # ----- history ------------------------------------------------------------------------
 
     def _record(self, message: StoredMessage, kind: str, label_ids: list[str] | None = None) -> None:
-        self.history_id += 1
-        message.history_id = self.history_id
         snapshot = {"id": message.id, "threadId": message.thread_id, "labelIds": list(message.label_ids)}
         entry: dict[str, Any] = {"message": snapshot}
         if label_ids is not None:
             entry["labelIds"] = label_ids
-        self.history.append({"id": str(self.history_id), "messages": [message.ref()], kind: [entry]})
+        self.record_event(kind, entry)
+        message.history_id = self.history_id
+
+    def record_event(self, key: str, entry: Any) -> None:
+        """One history record ``{id, <key>: [entry]}``: a message change, a setting or a delegate."""
+        self.history_id += 1
+        self.history.append({"id": str(self.history_id), key: [entry]})
+        self._trim_history()
+
+    def _trim_history(self) -> None:
         overflow = len(self.history) - self.state.options.history_retention
         if overflow > 0:
             del self.history[:overflow]

@@ -127,7 +127,15 @@ def attachment_id(message_id: str, part_id: str) -> str:
     return "ANGj" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def payload_tree(message: Message, message_id: str, part_id: str = "", decode: bool = True) -> dict[str, Any]:
+def wrapped_b64url(data: bytes) -> str:
+    """base64url as some answers carry it: unpadded, CRLF after every 76 characters."""
+    text = b64url(data).rstrip("=")
+    return "\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
+
+
+def payload_tree(
+    message: Message, message_id: str, part_id: str = "", decode: bool = True, wrap: bool = False
+) -> dict[str, Any]:
     """The ``payload`` object of a ``format=full`` message resource."""
     mime_type = message.get_content_type()
     node: dict[str, Any] = {
@@ -139,7 +147,7 @@ def payload_tree(message: Message, message_id: str, part_id: str = "", decode: b
     if message.is_multipart():
         node["body"] = {"size": 0}
         node["parts"] = [
-            payload_tree(child, message_id, _part_id(part_id, index), decode)
+            payload_tree(child, message_id, _part_id(part_id, index), decode, wrap)
             for index, child in enumerate(message.get_payload())
         ]
         return node
@@ -150,7 +158,7 @@ def payload_tree(message: Message, message_id: str, part_id: str = "", decode: b
     elif _is_attachment(message, mime_type):
         body["attachmentId"] = attachment_id(message_id, part_id)
     else:
-        body["data"] = b64url(data)
+        body["data"] = wrapped_b64url(data) if wrap else b64url(data)
     node["body"] = body
     node["parts"] = []
     return node
