@@ -155,7 +155,10 @@ def test_the_sandbox_section_runs_on_a_port(tmp_path: Path) -> None:
     sandbox_blocks = [
         b
         for b in blocks("bash")
-        if ("zoom-mcp sandbox --port 9000" in b or "localhost:9000" in b) and " login" not in b
+        if ("zoom-mcp sandbox --port 9000" in b or "localhost:9000" in b)
+        and " login" not in b
+        # The team deployment's rehearsal runs in tests/test_remote_readme.py.
+        and "--auth oauth" not in b
     ]
     port = free_port()
     env = shell_env(tmp_path)
@@ -223,6 +226,8 @@ def test_serving_commands_start_serving(tmp_path: Path) -> None:
         for command in commands(block):
             words = shlex.split(command)
             if words[0] != "zoom-mcp" or ("--transport" not in words and words[1:] != []):
+                continue
+            if "--auth" in words:  # remote mode: tests/test_remote_readme.py
                 continue
             port = free_port()
             command = re.sub(r"--port \d+", f"--port {port}", command)
