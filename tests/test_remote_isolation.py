@@ -23,7 +23,7 @@ AVERY = "avery.chen@northwind.example"
 BRUNO = "bruno.alvarez@northwind.example"
 CHIOMA = "chioma.okafor@northwind.example"
 # What the app grants the third user: mail reading, and who signed in.
-READ_MAIL = "email:read:list_msgs email:read:msg email:read:profile email:read:list_drafts user:read:user"
+READ_MAIL = "mail:read user:read:user"
 
 
 @pytest.fixture
