@@ -85,6 +85,12 @@ async def test_users_get_their_own_data_scopes_and_writes(zoom: tuple[Sandbox, s
         assert await tool_names(bruno) == everything
         assert "mail_list_messages" in reading and "mail_create_draft" not in reading
         assert reading < everything
+        # Prompts too: only those whose tools the user has.
+        async with chioma.http_client() as http, Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c:
+            few = {prompt.name for prompt in (await c.list_prompts()).prompts}
+        async with avery.http_client() as http, Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c:
+            all_prompts = {prompt.name for prompt in (await c.list_prompts()).prompts}
+        assert few < all_prompts
         refused = await call(chioma, "mail_list_drafts", {})
         assert not refused.is_error
         async with chioma.http_client() as http, Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c:

@@ -247,6 +247,7 @@ class ZoomOAuthProvider:
             subject=who.user_id,
         ).model_dump(mode="json", exclude={"code"})
         await self.store.save_code(code, sign_in.client_id, who.user_id, data, data["expires_at"])
+        await self.store.prune()  # each sign-in sweeps what has expired since
         log.info("signed in %s (account %s)", who.email, who.account_id)
         return back(code=code)
 
