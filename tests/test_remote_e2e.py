@@ -134,3 +134,20 @@ def test_oauth_mode_fails_closed_naming_every_missing_setting(
     assert "must be https" in capsys.readouterr().err
     assert cli.run(["--auth", "oauth"]) == 2
     assert "add --transport http" in capsys.readouterr().err
+
+
+async def test_a_user_who_removed_the_app_at_zoom_is_told_to_sign_in_again(
+    zoom: tuple[Sandbox, str], remote: str
+) -> None:
+    sandbox, sandbox_url = zoom
+    as_user(sandbox_url, "bruno.alvarez@northwind.example")
+    signed = SignedInClient(remote)
+    async with signed.http_client() as http, Client(streamable_http_client(f"{remote}/mcp", http_client=http)) as c:
+        assert not (await c.call_tool("mail_get_profile", {})).is_error
+        # The user removes the app at Zoom (its grant is revoked), and the hour runs out.
+        (refresh,) = sandbox.tokens.refresh_tokens
+        assert sandbox.tokens.revoke_chain(refresh)
+        sandbox.advance_clock(sandbox.tokens.ttl + 1)
+        gone = await c.call_tool("mail_get_profile", {})
+        assert gone.is_error and "sign in again" in text(gone)
+        assert "Traceback" not in text(gone)
