@@ -58,8 +58,6 @@ class ZoomTokens:
         self.clock = clock
         self._cache: dict[str, dict[str, Any]] = {}
         self._accounts: dict[str, str] = {}
-        # Refreshes this process made (each one a rotation at Zoom); read by the race tests' callers.
-        self.refreshes = 0
 
     def _fresh(self, tokens: dict[str, Any] | None) -> bool:
         return tokens is not None and float(tokens.get("expires_at", 0)) - EXPIRY_MARGIN > self.clock()
@@ -82,9 +80,15 @@ class ZoomTokens:
     async def scopes(self, user_id: str) -> frozenset[str] | None:
         try:
             tokens = await self.tokens(user_id)
-        except ZoomAPIError:
+        except ZoomAuthError:
             return frozenset()  # no usable grant: nothing to list until the user signs in again
+        except ZoomAPIError:
+            return None  # Zoom unreachable for now: list every selected tool; calls say what failed
         return parse_scopes(tokens.get("scope"))
+
+    def cached(self, user_id: str | None) -> dict[str, Any] | None:
+        """The user's tokens as this process last saw them (no I/O)."""
+        return self._cache.get(user_id) if user_id else None
 
     def _keep(self, user: ZoomUser) -> dict[str, Any]:
         SECRETS.add(user.tokens.get("access_token"), user.tokens.get("refresh_token"))
@@ -110,7 +114,6 @@ class ZoomTokens:
             record["refresh_token"] = payload.get("refresh_token") or current.get("refresh_token")
             # Written before the lock is released: the rotated refresh token is never lost.
             await save(record)
-            self.refreshes += 1
         return self._keep(ZoomUser(user_id, user.account_id, user.email, record, user.version + 1))
 
     async def _refresh(self, refresh_token: str) -> dict[str, Any]:
@@ -156,14 +159,12 @@ class UserZoomAuth:
 
     @property
     def granted_scopes(self) -> frozenset[str] | None:
-        user = CURRENT_USER.get()
-        cached = self._tokens._cache.get(user) if user else None
+        cached = self._tokens.cached(CURRENT_USER.get())
         return parse_scopes(cached.get("scope")) if cached else None
 
     @property
     def api_base_url(self) -> str | None:
-        user = CURRENT_USER.get()
-        cached = self._tokens._cache.get(user) if user else None
+        cached = self._tokens.cached(CURRENT_USER.get())
         return cached.get("api_url") if cached else None
 
     async def token(self) -> str:
