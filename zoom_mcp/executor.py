@@ -12,7 +12,7 @@ import logging
 import random
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +29,16 @@ from zoom_mcp.http import REDIRECT_STATUSES, base_url, build_client, build_reque
 from zoom_mcp.redact import SECRETS, install_log_filter
 from zoom_mcp.results import ToolResult
 from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
-from zoom_mcp.shaping import PageCursor, decode_page_token, shape_page, shape_result
+from zoom_mcp.shaping import (
+    Anchor,
+    Identity,
+    PageCursor,
+    after_anchor,
+    decode_page_token,
+    item_identity,
+    shape_page,
+    shape_result,
+)
 
 log = logging.getLogger("zoom_mcp")
 
@@ -128,22 +137,21 @@ class Executor:
             request = await encoded if inspect.isawaitable(encoded) else encoded
         else:
             request = context.default_request(args)
+        identities: list[Identity] | None = None
+        zoom_next: str | None = None
         if page is not None and cursor is not None:
-            request = _with_paging(request, spec, page, cursor)
-        data = await context.send(request)
-        # Read before decoding: a decode hook need not keep Zoom's paging fields.
-        zoom_next = _zoom_next_token(data, page)
-        skip = 0
-        if page is not None and cursor is not None and cursor.offset:
-            # Drop the items an earlier call already returned before the decode hook sees them,
-            # so a hook that fetches per row (mail lists) does not fetch rows that are skipped.
-            data, skip = _drop_returned(data, page, cursor.offset)
+            # Items an earlier call returned are dropped before the decode hook sees them, so a
+            # hook that fetches per row (mail lists) does not fetch rows that are skipped.
+            resumed = await _resume(context, request, spec, page, cursor)
+            data, cursor, zoom_next, identities = resumed.data, resumed.cursor, resumed.zoom_next, resumed.identities
+        else:
+            data = await context.send(request)
         if spec.decode is not None:
             data = await spec.decode(data, args, context)
             if isinstance(data, ToolResult):
                 return data
         if page is not None and cursor is not None:
-            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget, skip=skip)
+            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget, identities)
         return shape_result(data, self.settings.result_budget)
 
     def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:
@@ -241,7 +249,7 @@ def _cursor(args: ToolInput) -> PageCursor:
     token = getattr(args, "next_page_token", None)
     if token:
         return decode_page_token(token)
-    return PageCursor(None, 0, getattr(args, "page_size", None) or 0)
+    return PageCursor(None, getattr(args, "page_size", None) or 0)
 
 
 def _with_paging(request: Request, spec: ToolSpec, page: Page, cursor: PageCursor) -> Request:
@@ -323,9 +331,89 @@ def _redacted(result: ToolResult) -> ToolResult:
     return replace(result, text=SECRETS.text(result.text), structured=structured, content=content)
 
 
-def _drop_returned(data: Any, page: Page, offset: int) -> tuple[Any, int]:
-    """Zoom's page without its first ``offset`` items, and how many are left to skip after decode."""
+# Zoom list pages one call may read to find where a listing resumes (see ``_resume``).
+MAX_RESUME_PAGES = 40
+
+
+@dataclass
+class _Resumed:
+    """Zoom's answer holding only items not yet returned, the cursor naming the page they came
+    from, Zoom's next token, and the items' identities as Zoom sent them."""
+
+    data: Any
+    cursor: PageCursor
+    zoom_next: str | None
+    identities: list[Identity] | None
+
+
+async def _resume(context: CallContext, request: Request, spec: ToolSpec, page: Page, cursor: PageCursor) -> _Resumed:
+    """Read Zoom's pages from ``cursor`` until the item after the cursor's anchor.
+
+    Zoom's tokens are positions, so items added or removed since the last call move the anchor:
+    added ones push it onto a later page (read on), removed ones pull it onto an earlier page,
+    which shows as a page wholly after it (read again from the first page). A deleted anchor is
+    placed by its sort key, or by the item that followed it. Where nothing can place it, the
+    page is shown again whole: an item may repeat, none is lost.
+    """
+    anchor, token, restarted = cursor.anchor, cursor.zoom, False
+    first: _Resumed | None = None
+    for _ in range(MAX_RESUME_PAGES):
+        here = replace(cursor, zoom=token)
+        data = await context.send(_with_paging(request, spec, page, here))
+        zoom_next = _zoom_next_token(data, page)
+        items = _listed(data, page)
+        if items is None:
+            return _Resumed(data, here, zoom_next, None)
+        identities = [item_identity(item) for item in items]
+        if anchor is None:
+            return _Resumed(data, here, zoom_next, identities)
+        first = first or _Resumed(data, here, zoom_next, identities)
+        place = _place(identities, anchor, first_page=token is None)
+        if isinstance(place, int):
+            if place < len(items) or not zoom_next:
+                return _Resumed(_with_items(data, page, items[place:]), here, zoom_next, identities[place:])
+            anchor, token = None, zoom_next  # the anchor ended this page: the rest is on the next
+        elif place == "earlier" and not restarted:
+            token, restarted = None, True
+        elif place == "earlier":
+            return _Resumed(data, here, zoom_next, identities)
+        elif zoom_next:
+            token = zoom_next  # "later" or "unknown": read on
+        elif place == "later":
+            return _Resumed(_with_items(data, page, []), here, None, [])  # nothing after the anchor
+        elif not restarted:
+            token, restarted = None, True
+        else:
+            break
+    assert first is not None
+    return first
+
+
+def _place(identities: list[Identity], anchor: Anchor, *, first_page: bool) -> int | str:
+    """Index of the first item after ``anchor`` on this page, or where to look: "later" (every
+    item sorts at or before it), "earlier" (every item sorts after it), "unknown" (no keys)."""
+    ids = [ident.id for ident in identities]
+    if anchor.last.id in ids:
+        return ids.index(anchor.last.id) + 1
+    if anchor.following is not None and anchor.following in ids:
+        return ids.index(anchor.following)
+    if anchor.last.key is None or not identities or any(ident.key is None for ident in identities):
+        return "unknown"
+    after = [after_anchor(ident, anchor) for ident in identities]
+    if True not in after:
+        return "later"
+    start = after.index(True)
+    return start if start or first_page else "earlier"
+
+
+def _listed(data: Any, page: Page) -> list[Any] | None:
+    if isinstance(data, list):
+        return data
     items = data.get(page.items) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return data, offset
-    return {**data, page.items: items[offset:]}, 0
+    if isinstance(data, dict) and items is None:
+        return []
+    return items if isinstance(items, list) else None
+
+
+def _with_items(data: Any, page: Page, items: list[Any]) -> Any:
+    return items if isinstance(data, list) else {**data, page.items: items}
