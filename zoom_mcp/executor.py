@@ -151,7 +151,7 @@ class Executor:
             if isinstance(data, ToolResult):
                 return data
         if page is not None and cursor is not None:
-            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget, identities)
+            return await _shape_listing(context, request, spec, data, cursor, zoom_next, identities)
         return shape_result(data, self.settings.result_budget)
 
     def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:
@@ -387,6 +387,33 @@ async def _resume(context: CallContext, request: Request, spec: ToolSpec, page: 
             break
     assert first is not None
     return first
+
+
+async def _shape_listing(
+    context: CallContext,
+    request: Request,
+    spec: ToolSpec,
+    data: Any,
+    cursor: PageCursor,
+    zoom_next: str | None,
+    identities: list[Identity] | None,
+) -> ToolResult:
+    """The page shaped to the budget. A page shown to its end, whose items have no sort key, also
+    names the first item of Zoom's next page: should the last item shown be deleted before the
+    next call, that one still marks where to resume."""
+    page = spec.page
+    assert page is not None
+    budget = context.settings.result_budget
+    result = shape_page(data, page, cursor, zoom_next, budget, identities)
+    shown = (result.structured or {}).get(page.items)
+    whole = isinstance(shown, list) and identities is not None and len(shown) == len(identities) > 0
+    if not (whole and zoom_next and identities and identities[-1].key is None):
+        return result
+    ahead = await context.send(_with_paging(request, spec, page, replace(cursor, zoom=zoom_next)))
+    upcoming = _listed(ahead, page)
+    if not upcoming:
+        return result
+    return shape_page(data, page, cursor, zoom_next, budget, identities, following=item_identity(upcoming[0]).id)
 
 
 def _place(identities: list[Identity], anchor: Anchor, *, first_page: bool) -> int | str:

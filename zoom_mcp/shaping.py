@@ -454,12 +454,15 @@ def shape_page(
     zoom_next: str | None,
     budget: int,
     identities: list[Identity] | None = None,
+    *,
+    following: str | None = None,
 ) -> ToolResult:
     """One page of a list, cut at an item boundary to fit, with the token that resumes after it.
 
     ``data`` holds only items not yet returned; they came from the Zoom page ``cursor.zoom``
     names. ``identities`` are the items' identities as Zoom sent them (before a decode hook
     reshaped them); without them, or when the hook changed the count, the shaped items are used.
+    ``following`` is the id of the first item of Zoom's next page, when the caller knows it.
     """
     shaped = compact(data)
     if isinstance(shaped, list):
@@ -480,14 +483,16 @@ def shape_page(
 
     def resume_token(count: int) -> str | None:
         if count < len(items):
-            last, following = identities[count - 1], identities[count]
+            last, upcoming = identities[count - 1], identities[count]
             # With a sort key the key finds the place; without one, the next item's id does.
-            anchor = Anchor(last, None if last.key is not None else following.id, descending)
+            anchor = Anchor(last, None if last.key is not None else upcoming.id, descending)
             return encode_page_token(PageCursor(cursor.zoom, cursor.size, anchor))
         if not zoom_next:
             return None
         if count:
-            return encode_page_token(PageCursor(cursor.zoom, cursor.size, Anchor(identities[-1], None, descending)))
+            last = identities[-1]
+            anchor = Anchor(last, following if last.key is None else None, descending)
+            return encode_page_token(PageCursor(cursor.zoom, cursor.size, anchor))
         return encode_page_token(PageCursor(zoom_next, cursor.size, cursor.anchor))
 
     def build(shown: list[Any], count: int, body_envelope: dict[str, Any]) -> tuple[str, dict[str, Any]]:

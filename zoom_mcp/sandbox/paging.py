@@ -2,9 +2,13 @@
 
 A token carries a position and a fingerprint of the listing it belongs to (endpoint, user,
 filters), signed so clients cannot forge positions. Like Zoom's, it expires (15 minutes by
-default); an expired, forged or foreign token answers code 300. Positions are either offsets or
-the sort key of the last item served: a key cursor keeps "every item exactly once" even when
-items are added or removed between pages (new chat messages arrive while a client pages).
+default); an expired, forged or foreign token answers code 300.
+
+Zoom's chat tokens are opaque positions: a message posted between two page requests pushes
+every later page down by one, so a client sees an item twice (and a deleted one makes it skip
+an item) unless it guards against that. The sandbox does the same by default, so tests see
+what clients of Zoom see. ``PageTokens.keyset`` switches to key cursors (the sort key of the
+last item served), for lists that are sorted by a key and page exactly once under change.
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ def query_fingerprint(endpoint: str, user: str, query: Mapping[str, str], *ignor
 
 
 class PageTokens:
-    def __init__(self, ttl: float, clock: Clock, secret: bytes | None = None) -> None:
+    def __init__(self, ttl: float, clock: Clock, secret: bytes | None = None, *, keyset: bool = False) -> None:
         self.ttl = ttl
         self.clock = clock
+        self.keyset = keyset
         self._secret = secret or secrets.token_bytes(32)
 
     def encode(self, position: Any, fingerprint: str) -> str:
@@ -80,10 +85,11 @@ def paginate(
 ) -> tuple[list[T], str]:
     """One page of ``items`` and the token of the next (``""`` on the last page, as Zoom does).
 
-    Without ``sort_key`` the position is an offset. With it, ``items`` must be sorted by that
-    key (``descending`` says which way) and the position is the key of the last item served.
+    The position is an offset, as Zoom's is. With ``tokens.keyset`` and a ``sort_key``,
+    ``items`` must be sorted by that key (``descending`` says which way) and the position is
+    the key of the last item served.
     """
-    if sort_key is None:
+    if sort_key is None or not tokens.keyset:
         offset = tokens.decode(token, fingerprint) if token else 0
         if not isinstance(offset, int) or offset < 0:
             raise invalid_token()
