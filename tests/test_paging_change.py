@@ -313,9 +313,8 @@ def test_the_first_page_of_a_live_list_resumes_after_its_last_item() -> None:
             await _chat_insert(run, 1)
             await _chat_insert(run, 2)
             await _chat_delete(run, before[-1])
-            second = await ex.call(
-                BY_NAME["chat_list_messages"], {"next_page_token": first.structured["next_page_token"]}
-            )
+            again = {**args, "next_page_token": first.structured["next_page_token"]}
+            second = await ex.call(BY_NAME["chat_list_messages"], again)
             assert second.structured is not None
             return before, [row["id"] for row in second.structured["messages"]]
 

@@ -38,6 +38,8 @@ RESTART_LISTING = "start the listing again without next_page_token"
 MIN_STRING_KEEP = 200
 # Room for the "…[+N chars cut: over the result budget]" note when sizing a cut.
 CUT_NOTE_ROOM = 48
+# What replaces a field's value when even cut strings leave a lone item over the budget.
+ELIDED = "…"
 _CUT_NOTE = re.compile(r"…\[\+(\d+) chars cut: over the result budget\]$")
 # Keys whose epoch values stay numbers: chat mark-read and thread lookups need them exact.
 NUMERIC_TIME_KEYS = frozenset({"ts"})
@@ -147,6 +149,12 @@ class PageCursor:
 _ID_FIELDS = ("id", "message_id", "msg_id", "member_id", "channel_id", "email", "peer_contact_user_id")
 _KEY_FIELDS = ("timestamp", "message_timestamp", "internalDate", "date_time", "last_message_sent_time")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_UPPER = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+# An id field starts with its length as a zigzag varint, always even: odd first bytes mark UUIDs.
+_UUID_LOWER_MARK, _UUID_UPPER_MARK, _HEX_MARK = 1, 3, 5
+# Ids of lowercase hex runs joined by "_" (Zoom Mail's ``7d4d447700000000_e85f09d67065eb70_121``)
+# pack two digits a byte.
+_HEX_ID = re.compile(r"^[0-9a-f]+(?:_[0-9a-f]+)*$")
 _CANONICAL_B64 = re.compile(r"^[A-Za-z0-9_-]+$")
 # Flag bits of the token's first byte.
 _F_ZOOM, _F_ZOOM_B64, _F_ANCHOR, _F_KEY, _F_FOLLOWING, _F_ASCENDING = (1 << bit for bit in range(6))
@@ -246,9 +254,14 @@ def _field(raw: bytes) -> bytes:
 
 
 def _id_field(ident: str) -> bytes:
-    """A UUID as its 16 bytes (length 0 marks it), anything else as UTF-8."""
-    if _UUID.match(ident):
-        return b"\x00" + uuid.UUID(ident).bytes
+    """A UUID (either case) as its 16 bytes after a mark, anything else as UTF-8."""
+    for pattern, mark in ((_UUID, _UUID_LOWER_MARK), (_UUID_UPPER, _UUID_UPPER_MARK)):
+        if pattern.match(ident):
+            return bytes([mark]) + uuid.UUID(ident).bytes
+    if _HEX_ID.match(ident) and len(ident) >= 8:
+        runs = ident.split("_")
+        packed = b"".join(_varint(len(run)) + bytes.fromhex(run + "0" * (len(run) % 2)) for run in runs)
+        return bytes([_HEX_MARK]) + _varint(len(runs)) + packed
     return _field(ident.encode())
 
 
@@ -297,13 +310,28 @@ class _Reader:
         return value
 
     def id_field(self) -> str:
-        if self.data[self.at] == 0:
+        mark = self.data[self.at]
+        if mark in (_UUID_LOWER_MARK, _UUID_UPPER_MARK):
             self.at += 1
             raw = self.data[self.at : self.at + 16]
             if len(raw) != 16:
                 raise ValueError("truncated")
             self.at += 16
-            return str(uuid.UUID(bytes=raw))
+            text = str(uuid.UUID(bytes=raw))
+            return text.upper() if mark == _UUID_UPPER_MARK else text
+        if mark == _HEX_MARK:
+            self.at += 1
+            runs = []
+            for _ in range(self.varint()):
+                digits = self.varint()
+                raw = self.data[self.at : self.at + (digits + 1) // 2]
+                if digits <= 0 or len(raw) != (digits + 1) // 2:
+                    raise ValueError("truncated")
+                self.at += len(raw)
+                runs.append(raw.hex()[:digits])
+            if not runs:
+                raise ValueError("empty id")
+            return "_".join(runs)
         return self.field().decode()
 
     def end(self) -> None:
@@ -524,27 +552,30 @@ def _shortened_alone(
     build: Callable[[list[Any], dict[str, Any]], tuple[str, dict[str, Any]]],
     budget: int,
 ) -> tuple[str, dict[str, Any]]:
-    """A lone item (and the page's other fields) with long strings, then long lists, cut to fit.
-
-    Strings are first kept to MIN_STRING_KEEP; only if that is not enough are they cut further.
-    """
+    """A lone item (and the page's other fields) cut to fit: long strings first, kept to
+    MIN_STRING_KEEP, then shorter; if that is not enough, the values of its last fields."""
     body = {"envelope": envelope, "item": item}
-    notes: list[str] = []
 
     def size(value: dict[str, Any]) -> int:
-        text = build([value["item"]], value["envelope"])[0]
-        return len(text) + sum(len(note) + 1 for note in notes)
+        return len(build([value["item"]], value["envelope"])[0])
 
     for floor in (MIN_STRING_KEEP, 0):
         body = shrink_strings(body, size, budget, floor=floor)
-    body = shrink_lists(body, size, budget, notes)
-    body = shrink_strings(body, size, budget, floor=0)
-    text, structured = build([body["item"]], body["envelope"])
-    if notes:
-        cuts = [note.removeprefix("item.") for note in notes]
-        text = "\n".join([text, *cuts])
-        structured = {**structured, "truncated": cuts}
-    return text, structured
+    item = _elided(body["item"], lambda candidate: size({**body, "item": candidate}), budget)
+    return build([item], body["envelope"])
+
+
+def _elided(item: Any, size: Callable[[Any], int], budget: int) -> Any:
+    """Last resort for an item of many short fields: later fields' values become a marker, the
+    id stays (a model can fetch the whole item by it)."""
+    if not isinstance(item, dict):
+        return item
+    for name in reversed([key for key in item if key not in _ID_FIELDS]):
+        if size(item) <= budget:
+            break
+        if len(render(item[name])) > len(ELIDED):
+            item = {**item, name: ELIDED}
+    return item
 
 
 def _descending(identities: list[Identity]) -> bool:
