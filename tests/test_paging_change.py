@@ -176,7 +176,7 @@ KINDS = {
     ),
     "mail messages": Kind(
         "mail_list_messages",
-        {"page_size": 10},
+        {"page_size": 5},
         "messages",
         lambda box: f"{MAILBOX}/messages",
         {"maxResults": 500},
@@ -185,7 +185,7 @@ KINDS = {
     ),
     "mail threads": Kind(
         "mail_list_threads",
-        {"page_size": 10},
+        {"page_size": 5},
         "threads",
         lambda box: f"{MAILBOX}/threads",
         {"maxResults": 500},
