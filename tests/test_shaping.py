@@ -202,3 +202,15 @@ def test_every_item_is_listed_exactly_once_in_order_within_the_budget(sizes: lis
     assert seen == [item["id"] for item in items]
     # Pages of several items always fit; a lone item may exceed it only after its strings were cut.
     assert all(length <= budget for length in lengths)
+
+
+def test_a_lone_item_of_many_short_fields_is_shortened_to_fit_never_dropped() -> None:
+    item = {"id": "m1", **{f"field_{n}": f"value number {n}" for n in range(40)}, "text": "t" * 3000}
+    data = {"messages": [item, {"id": "m2"}], "next_page_token": "zoom-next"}
+    result = shape_page(data, PAGE, PageCursor("zoom-page", 10), "zoom-next", budget=400)
+    assert len(result.text) <= 400
+    assert result.structured is not None
+    assert [m["id"] for m in result.structured["messages"]] == ["m1"]
+    assert "more fields: over the result budget" in result.text
+    token = decode_page_token(result.structured["next_page_token"])
+    assert token == PageCursor("zoom-page", 10, Anchor(Identity("m1"), "m2"))

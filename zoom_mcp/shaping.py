@@ -38,8 +38,6 @@ RESTART_LISTING = "start the listing again without next_page_token"
 MIN_STRING_KEEP = 200
 # Room for the "…[+N chars cut: over the result budget]" note when sizing a cut.
 CUT_NOTE_ROOM = 48
-# What replaces a field's value when even cut strings leave a lone item over the budget.
-ELIDED = "…"
 _CUT_NOTE = re.compile(r"…\[\+(\d+) chars cut: over the result budget\]$")
 # Keys whose epoch values stay numbers: chat mark-read and thread lookups need them exact.
 NUMERIC_TIME_KEYS = frozenset({"ts"})
@@ -553,7 +551,7 @@ def _shortened_alone(
     budget: int,
 ) -> tuple[str, dict[str, Any]]:
     """A lone item (and the page's other fields) cut to fit: long strings first, kept to
-    MIN_STRING_KEEP, then shorter; if that is not enough, the values of its last fields."""
+    MIN_STRING_KEEP, then shorter; if that is not enough, its last fields."""
     body = {"envelope": envelope, "item": item}
 
     def size(value: dict[str, Any]) -> int:
@@ -566,16 +564,19 @@ def _shortened_alone(
 
 
 def _elided(item: Any, size: Callable[[Any], int], budget: int) -> Any:
-    """Last resort for an item of many short fields: later fields' values become a marker, the
-    id stays (a model can fetch the whole item by it)."""
-    if not isinstance(item, dict):
+    """Last resort for an item of many short fields: its last fields give way to one note of how
+    many were cut; the id stays, so the whole item can be fetched by it."""
+    if not isinstance(item, dict) or size(item) <= budget:
         return item
-    for name in reversed([key for key in item if key not in _ID_FIELDS]):
-        if size(item) <= budget:
+    names = [key for key in item if key not in _ID_FIELDS]
+    candidate = item
+    for count in range(1, len(names) + 1):
+        dropped = set(names[-count:])
+        kept = {key: value for key, value in item.items() if key not in dropped}
+        candidate = {**kept, "cut": f"{count} more fields: over the result budget"}
+        if size(candidate) <= budget:
             break
-        if len(render(item[name])) > len(ELIDED):
-            item = {**item, name: ELIDED}
-    return item
+    return candidate
 
 
 def _descending(identities: list[Identity]) -> bool:
