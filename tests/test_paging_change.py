@@ -320,3 +320,29 @@ def test_the_first_page_of_a_live_list_resumes_after_its_last_item() -> None:
 
     before, after = anyio.run(first_page_twice)
     assert before and after and not set(before) & set(after)
+
+
+async def _report(seeds: int) -> None:
+    grand = Stats()
+    for name in sorted(KINDS):
+        for budget in BUDGETS:
+            stats = Stats()
+            for seed in range(seeds):
+                stats.add(await list_under_change(KINDS[name], budget, seed))
+            grand.add(stats)
+            print(
+                f"{name:14} budget {budget:5}: listings {stats.listings} pages {stats.pages} items {stats.items} "
+                f"duplicates {stats.duplicates} missed {stats.missed} over budget {stats.over_budget} "
+                f"longest page {stats.longest_page}"
+            )
+    print(
+        f"total: listings {grand.listings} pages {grand.pages} items {grand.items} duplicates {grand.duplicates} "
+        f"missed {grand.missed} over budget {grand.over_budget} problems {grand.problems}"
+    )
+
+
+if __name__ == "__main__":
+    # The figures behind the test, over more listings: python tests/test_paging_change.py [seeds]
+    import sys
+
+    anyio.run(_report, int(sys.argv[1]) if len(sys.argv) > 1 else 3)

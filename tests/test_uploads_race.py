@@ -148,3 +148,15 @@ def test_a_device_swapped_in_after_the_check_is_refused() -> None:
         pytest.skip("needs /dev/null")
     with pytest.raises(ToolUsageError, match="not a regular file"):
         read_upload(Path("/dev/null"))
+
+
+if __name__ == "__main__":
+    # The race over several runs: python tests/test_uploads_race.py [runs]
+    import sys
+    import tempfile
+
+    for run in range(int(sys.argv[1]) if len(sys.argv) > 1 else 5):
+        upload_dir, outside = folders(Path(tempfile.mkdtemp()))
+        sent, refused, swaps = anyio.run(upload_while_swapping, upload_dir, outside)
+        leaked = sum(1 for data in sent if data != INSIDE)
+        print(f"run {run}: {UPLOADS} uploads, {len(sent)} sent, {refused} refused, {swaps} swaps, {leaked} outside")
