@@ -300,6 +300,8 @@ def defaults(**shared: Any) -> Callable[[str, Kind, str], Callable[..., ToolSpec
     ``tool("chat_get_channel", READ, "Get channel")(description=..., endpoint=..., ...)``: its name,
     kind and title, then the rest of its ``ToolSpec`` fields. The kind sets the four annotations,
     the module's defaults come next, and a tool's own fields override both (``rate="light"``).
+    Name, kind and title stand first, on the declaration's opening line, so a module reads as a
+    list of tools, each opening with what a reader looks for.
     """
 
     def tool(name: str, kind: Kind, title: str) -> Callable[..., ToolSpec]:
