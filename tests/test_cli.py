@@ -135,3 +135,11 @@ def test_interactive_stdio_prints_one_hint(monkeypatch: pytest.MonkeyPatch, caps
     out, err = capsys.readouterr()
     assert served and out == ""
     assert [line for line in err.splitlines() if "zoom-mcp call" in line] == [err.strip().splitlines()[0]]
+
+
+def test_scopes_lists_each_tool_once_per_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    # A mail list needs its own scope and its row read's: both are mail:read, listed once.
+    assert run(["scopes", "--toolsets", "mail"]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        names = [name.strip() for name in line.partition("  ")[2].split(",") if name.strip()]
+        assert len(names) == len(set(names)), line
