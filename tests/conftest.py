@@ -46,6 +46,22 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the developer's own Zoom settings, proxies or CA bundles reach the command under test."""
+    from tests.local_servers import PROXY_VARIABLES, TLS_VARIABLES
+    from zoom_mcp.config import ENVIRONMENT
+
+    for name in (*(name for name, _, _ in ENVIRONMENT), *PROXY_VARIABLES, *TLS_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Faults surface at once instead of after retries with backoff."""
+    monkeypatch.setenv("ZOOM_MCP_MAX_RETRIES", "0")
+
+
+@pytest.fixture
 def sandbox() -> Sandbox:
     from zoom_mcp.sandbox import Sandbox
 

@@ -10,21 +10,11 @@ from urllib.parse import parse_qs, quote
 
 import pytest
 
-from tests.local_servers import PROXY_VARIABLES, json_server, served_sandbox
+from tests.local_servers import json_server, served_sandbox
 from zoom_mcp.cli import run
-from zoom_mcp.config import ENVIRONMENT
 from zoom_mcp.sandbox import Sandbox
 
-pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ZOOM_MCP_MAX_RETRIES", "0")
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("clean_env", "no_retries")]
 
 
 @pytest.fixture

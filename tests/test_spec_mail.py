@@ -5,7 +5,8 @@ A transport wrapped around the sandbox's records every request at the wire (the 
 the follow-up calls its hooks make) and the answer to it. Each request must name an operation of
 the document; its query parameters and JSON body fields must exist there and validate against
 their schemas, required ones present. Each 2xx answer must validate against the operation's
-response schema for that status (and carry no field the schema lacks).
+response schema for that status (and carry no field the schema lacks). The recorder and the
+checks are the Team Chat suite's too (tests/spec_check.py).
 
 Where the document is evidently wrong, ``CORRECTIONS`` fixes that exact point, with the reason.
 """
@@ -33,7 +34,7 @@ from tests.spec_check import (
 )
 from tests.zoom_spec import operations, require_specs
 from zoom_mcp import cli
-from zoom_mcp.config import ENVIRONMENT, Settings
+from zoom_mcp.config import Settings
 from zoom_mcp.executor import Executor
 from zoom_mcp.sandbox import Sandbox, mime_tree
 from zoom_mcp.sandbox.mail_store import Mailbox
@@ -432,12 +433,11 @@ def granular_cover(toolset: str, capsys: pytest.CaptureFixture[str]) -> str:
     return out.rsplit("smallest scope set", 1)[1].split("\n", 1)[1].strip()
 
 
+@pytest.mark.usefixtures("clean_env")
 @pytest.mark.parametrize("toolset", MAIL_TOOLSETS)
 def test_granular_scope_set_of_a_toolset_runs_all_its_tools(
-    specs: Any, toolset: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    specs: Any, toolset: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
     scopes = granular_cover(toolset, capsys)
     assert all(":" in scope and not scope.startswith("mail:") for scope in scopes.split())
     names = sorted(spec.name for spec in MAIL_TOOLS if spec.toolset == toolset)
@@ -523,11 +523,8 @@ def test_the_checker_catches_what_the_document_forbids(router: SpecRouter) -> No
     assert drafts_send is not None and drafts_send.path.endswith("/drafts/send")
 
 
-def test_scopes_table_lists_follow_up_scopes(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.usefixtures("clean_env")
+def test_scopes_table_lists_follow_up_scopes(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["scopes", "--toolsets", "mail_messages", "--granular"]) == 0
     rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("email:")}
     assert "mail_list_messages" in rows["email:read:msg"] and "mail_send_message" in rows["email:read:msg"]
