@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 # Never resolved: the ASGI transport routes every request to the sandbox app in-process.
 SANDBOX_URL = "http://sandbox.test"
 CALL_TIMEOUT = 20.0
+# The SDK client's protocol modes: "auto" negotiates the current protocol, "legacy" the initialize handshake.
+MODES = ["auto", "legacy"]
+# For tests that read ids from the results, as a programmatic client would.
+STRUCTURED = {"ZOOM_MCP_STRUCTURED_CONTENT": "1"}
 
 
 def sandbox_settings(sandbox: Sandbox, env: Mapping[str, str] | None = None) -> Settings:
