@@ -15,13 +15,8 @@ from zoom_mcp.scopes import parse_scopes
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 CHAT_READ = "chat_message:read chat_channel:read"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The developer's own Zoom settings must not leak into what these commands print.
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+# The developer's own Zoom settings must not leak into what these commands print.
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def test_help_has_examples_and_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
