@@ -151,3 +151,18 @@ async def test_a_user_who_removed_the_app_at_zoom_is_told_to_sign_in_again(
         gone = await c.call_tool("mail_get_profile", {})
         assert gone.is_error and "sign in again" in text(gone)
         assert "Traceback" not in text(gone)
+
+
+async def test_handshake_era_clients_are_told_destructive_tools_cannot_confirm(
+    zoom: tuple[Sandbox, str], remote: str
+) -> None:
+    _sandbox, sandbox_url = zoom
+    as_user(sandbox_url, "bruno.alvarez@northwind.example")
+    signed = SignedInClient(remote)
+    async with (
+        signed.http_client() as http,
+        Client(streamable_http_client(f"{remote}/mcp", http_client=http), mode="legacy") as c,
+    ):
+        # No session to carry the question, so nothing is deleted and the answer says why.
+        refused = await c.call_tool("mail_delete_draft", {"draft_id": "r-1234"})
+        assert refused.is_error and "--no-confirm" in text(refused)
