@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -108,7 +109,15 @@ async def test_two_instances_serve_alternate_requests_of_one_client(
         # Registration, authorize, Zoom's redirect back and the token exchange land on alternate instances too.
         signed = SignedInClient(public, transport=balancer)
         draft = {"subject": "Launch checklist", "text": "Step one."}
-        async with signed.http_client() as http, Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c:
+        asked: list[str] = []
+
+        async def confirm(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+            asked.append(params.message)
+            return types.ElicitResult(action="accept", content={"confirm": True})
+
+        http = signed.http_client()
+        session = Client(streamable_http_client(f"{public}/mcp", http_client=http), elicitation_callback=confirm)
+        async with http, session as c:
             assert len((await c.list_tools()).tools) > 70
             for _ in range(3):
                 assert AVERY in text(await c.call_tool("mail_get_profile", {}))
@@ -118,6 +127,13 @@ async def test_two_instances_serve_alternate_requests_of_one_client(
             retried = await c.call_tool("mail_create_draft", draft)
             assert "Not repeated" in text(retried)
             assert text(await c.call_tool("mail_list_drafts", {})).count("Launch checklist") == 1
+            # A destructive tool's confirmation, asked by one instance, answered to the other.
+            draft_id = re.search(r"^id: (\S+)", text(first), re.MULTILINE)
+            assert draft_id is not None
+            deleted = await c.call_tool("mail_delete_draft", {"draft_id": draft_id.group(1)})
+            assert not deleted.is_error, text(deleted)
+            assert len(asked) == 1 and "delete" in asked[0].lower()
+            assert "Launch checklist" not in text(await c.call_tool("mail_list_drafts", {}))
         assert signed.authorizations == 1
         assert set(balancer.sent) == set(balancer.ports), "both instances served"
         assert len(balancer.sent) >= 10

@@ -203,6 +203,7 @@ class ZoomServer(Server[dict[str, Any]]):
         scope_probe_timeout: float = SCOPE_PROBE_TIMEOUT,
         write_guard: WriteGuard | None = None,
         identity: RequestIdentity | None = None,
+        request_state: RequestStateSecurity | None = None,
     ) -> None:
         self.executor = executor
         self.identity = identity
@@ -243,7 +244,9 @@ class ZoomServer(Server[dict[str, Any]]):
         )
         # The confirmation round's state is sealed together with the tool name and arguments, so
         # a client cannot fabricate an "accepted" answer for a call it was never asked about.
-        self.middleware.append(RequestStateBoundary(RequestStateSecurity.ephemeral(), default_audience=NAME))
+        # Instances behind one URL share the key (remote mode), so any of them opens what another sealed.
+        security = request_state or RequestStateSecurity.ephemeral()
+        self.middleware.append(RequestStateBoundary(security, default_audience=NAME))
         self._apply(None, announce=False)
         executor.auth.on_scopes_changed(self._on_scopes_changed)
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx2
 from mcp.server.auth.provider import ProviderTokenVerifier
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
+from mcp.server.request_state import RequestStateSecurity
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
 from starlette.types import ASGIApp
@@ -39,6 +40,7 @@ from zoom_mcp.server import ZoomServer
 from zoom_mcp.transports import HEALTH_PATH, MCP_PATH, healthz, transport_security
 from zoom_mcp.write_dedupe import WriteGuard
 
+REQUEST_STATE = b"zoom-mcp: confirmation request state"
 DEFAULT_DATABASE = Path("~/.local/share/zoom-mcp/remote.db")
 ANY_ACCOUNT = "*"
 
@@ -151,7 +153,12 @@ async def remote_app(
             executor = Executor(settings, transport=transport, auth=UserZoomAuth(tokens), throttle=throttle)
             async with executor:
                 server = ZoomServer(
-                    executor, settings, identity=TokenIdentity(tokens), write_guard=WriteGuard(SqlWriteStore(db))
+                    executor,
+                    settings,
+                    identity=TokenIdentity(tokens),
+                    write_guard=WriteGuard(SqlWriteStore(db)),
+                    # A confirmation asked by one instance may be answered to another.
+                    request_state=RequestStateSecurity(keys=sealer.keys_for(REQUEST_STATE)),
                 )
                 provider = ZoomOAuthProvider(
                     store,

@@ -34,7 +34,12 @@ class Sealer:
                 f"ZOOM_MCP_SECRET_KEY is too short (at least {MIN_SECRET_CHARS} characters per key): "
                 'make one with python -c "import secrets; print(secrets.token_urlsafe(32))"'
             )
+        self.keys = keys
         self._fernet = MultiFernet([Fernet(_derive(key)) for key in keys])
+
+    def keys_for(self, purpose: bytes) -> list[bytes]:
+        """The rotation ring for another purpose: the first key seals, all of them open."""
+        return [derive_key(key, purpose) for key in self.keys]
 
     def seal(self, value: dict[str, Any]) -> str:
         return self._fernet.encrypt(json.dumps(value).encode()).decode("ascii")
@@ -49,5 +54,9 @@ class Sealer:
 
 
 def _derive(secret: str) -> bytes:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
-    return base64.urlsafe_b64encode(key)
+    return base64.urlsafe_b64encode(derive_key(secret, _INFO))
+
+
+def derive_key(secret: str, purpose: bytes) -> bytes:
+    """32 bytes for one purpose from a configured secret (HKDF-SHA256): each use gets its own key."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret.encode())
