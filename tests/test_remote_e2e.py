@@ -134,6 +134,9 @@ def test_oauth_mode_fails_closed_naming_every_missing_setting(
     assert "must be https" in capsys.readouterr().err
     assert cli.run(["--auth", "oauth"]) == 2
     assert "add --transport http" in capsys.readouterr().err
+    monkeypatch.setenv("ZOOM_MCP_DOWNLOAD_DIR", "/tmp")
+    assert cli.run([*serve[:-1], "https://zoom-mcp.example.com"]) == 2
+    assert "ZOOM_MCP_DOWNLOAD_DIR cannot be used with --auth oauth" in capsys.readouterr().err
 
 
 async def test_a_user_who_removed_the_app_at_zoom_is_told_to_sign_in_again(

@@ -73,6 +73,20 @@ def remote_settings(settings: Settings) -> RemoteSettings:
         problems.append("no ZOOM_ACCOUNT_ID: users sign in themselves; a server-to-server app cannot act as them")
     if problems:
         raise SettingError("--auth oauth needs " + "; ".join(problems))
+    # One folder on the server, shared by every user: one user's download could be another's upload.
+    shared = [
+        name
+        for name, value in (
+            ("ZOOM_MCP_UPLOAD_DIR", settings.upload_dir),
+            ("ZOOM_MCP_DOWNLOAD_DIR", settings.download_dir),
+        )
+        if value
+    ]
+    if shared:
+        raise SettingError(
+            f"{' and '.join(shared)} cannot be used with --auth oauth: "
+            "a folder on the server would be shared by every user"
+        )
     public_url = (settings.public_url or "").rstrip("/")
     parts = urlsplit(public_url)
     loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
