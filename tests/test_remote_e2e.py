@@ -137,6 +137,10 @@ def test_oauth_mode_fails_closed_naming_every_missing_setting(
     monkeypatch.setenv("ZOOM_MCP_DOWNLOAD_DIR", "/tmp")
     assert cli.run([*serve[:-1], "https://zoom-mcp.example.com"]) == 2
     assert "ZOOM_MCP_DOWNLOAD_DIR cannot be used with --auth oauth" in capsys.readouterr().err
+    monkeypatch.delenv("ZOOM_MCP_DOWNLOAD_DIR")
+    monkeypatch.setenv("ZOOM_MCP_DEFAULT_MAILBOX", "boss@example.com")
+    assert cli.run([*serve[:-1], "https://zoom-mcp.example.com"]) == 2
+    assert "ZOOM_MCP_DEFAULT_MAILBOX must stay me" in capsys.readouterr().err
 
 
 async def test_a_user_who_removed_the_app_at_zoom_is_told_to_sign_in_again(

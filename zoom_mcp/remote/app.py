@@ -73,6 +73,17 @@ def remote_settings(settings: Settings) -> RemoteSettings:
         problems.append("no ZOOM_ACCOUNT_ID: users sign in themselves; a server-to-server app cannot act as them")
     if problems:
         raise SettingError("--auth oauth needs " + "; ".join(problems))
+    # Each user's calls default to their own chats and mailbox, never a configured one.
+    shared = [
+        name
+        for name, value in (
+            ("ZOOM_MCP_DEFAULT_USER", settings.default_user),
+            ("ZOOM_MCP_DEFAULT_MAILBOX", settings.default_mailbox),
+        )
+        if value != "me"
+    ]
+    if shared:
+        raise SettingError(f"{' and '.join(shared)} must stay me with --auth oauth: each user's calls act as that user")
     # One folder on the server, shared by every user: one user's download could be another's upload.
     shared = [
         name
