@@ -36,7 +36,7 @@ from zoom_mcp.mime import (
     build_message,
     encode_raw,
     header_map,
-    html_to_text,
+    html_excerpt,
     is_encrypted,
     read_payload,
     readable_date,
@@ -303,12 +303,11 @@ def message_view(data: Mapping[str, Any], body_chars: int) -> dict[str, Any]:
         view["encrypted"] = ENCRYPTED_NOTE
         return _compact(view)
     if content.text is not None and content.text.strip():
-        body = content.text.strip()
+        view["body"] = truncate(content.text.strip(), body_chars)
     elif content.html is not None:
-        body = html_to_text(content.html)
+        view["body"] = html_excerpt(content.html, body_chars)
     else:
-        body = html_lib.unescape(data.get("snippet") or "")
-    view["body"] = truncate(body, body_chars)
+        view["body"] = truncate(html_lib.unescape(data.get("snippet") or ""), body_chars)
     view["attachments"] = [_compact(item) for item in content.attachments]
     view["parts"] = [_compact(item) for item in content.inline_parts]
     return _compact(view)
