@@ -28,6 +28,7 @@ from mcp import types
 
 from zoom_mcp.catalog import Request, ToolInput, ToolSpec, path_segment
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
+from zoom_mcp.mail_cache import metadata_for
 from zoom_mcp.mime import (
     ENCRYPTED_NOTE,
     Attachment,
@@ -470,9 +471,14 @@ async def decode_message_list(data: Any, args: ToolInput, ctx: CallContext) -> d
     listed = (data or {}).get("messages") or []
     root = _mailbox_root(ctx, args)
     query = {"format": "metadata", "metadataHeaders": LIST_HEADERS}
-    results = await _fetch_all(
-        ctx, [Request(method="GET", path=f"{root}/messages/{_segment(item['id'])}", query=query) for item in listed]
-    )
+
+    async def fetch(ids: list[str]) -> list[Any]:
+        return await _fetch_all(
+            ctx, [Request(method="GET", path=f"{root}/messages/{_segment(i)}", query=query) for i in ids]
+        )
+
+    # Rows already seen cost nothing beyond one history request that keeps their labels current.
+    results = await metadata_for(ctx, root, [str(item["id"]) for item in listed], fetch)
     rows = []
     for item, result in zip(listed, results, strict=True):
         if isinstance(result, ZoomAPIError):
