@@ -65,7 +65,8 @@ class ToolInput(BaseModel):
     not as a ``oneOf`` that model providers refuse at the schema root.
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Built on first validation: a server start does not pay for 80 models it may never call.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
@@ -270,7 +271,10 @@ class ToolSpec:
 
     @cached_property
     def input_schema(self) -> dict[str, Any]:
-        return lean_schema(self.input)
+        # Precomputed when the catalog is unchanged (zoom_mcp.served_schemas): no model build at start.
+        from zoom_mcp.served_schemas import precomputed
+
+        return precomputed(self) or lean_schema(self.input)
 
     @cached_property
     def own_account_fields(self) -> tuple[str, ...]:
