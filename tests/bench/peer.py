@@ -181,6 +181,12 @@ async def task_unread(p: Pair) -> tuple[Run, Run]:
     return await _counted(p, ours), await _counted(p, theirs)
 
 
+async def task_unread_again(p: Pair) -> tuple[Run, Run]:
+    """The same question a minute later, nothing changed: what a second listing costs."""
+    await task_unread(p)
+    return await task_unread(p)
+
+
 async def task_long_mail(p: Pair) -> tuple[Run, Run]:
     message_id = await tasks.long_html_message_id(p.s)
 
@@ -223,6 +229,7 @@ async def task_members(p: Pair) -> tuple[Run, Run]:
 
 TASKS: list[tuple[str, Callable[[Pair], Awaitable[tuple[Run, Run]]]]] = [
     ("what is unread in my inbox (20 rows with sender and subject)", task_unread),
+    ("  same question again, mailbox unchanged", task_unread_again),
     ("long HTML email read", task_long_mail),
     ("summarize the last 50 messages of #channel", task_history),
     ("channel member list (50)", task_members),
@@ -286,7 +293,7 @@ async def reads(s: Stack) -> list[Read]:
             (f"/emails/mailboxes/me/messages/{message_id}", {"format": "full"}),
         ),
         Read(
-            "inbox listing, 20 rows (peer: ids only)",
+            "inbox listing, 20 rows (ours: repeat, list + history; peer: ids only)",
             ("mail_list_messages", {"label_ids": ["INBOX"], "page_size": 20}),
             ("mail_list_messages", {"email": "me", "labelIds": "INBOX", "maxResults": "20"}),
             ("/emails/mailboxes/me/messages", {"labelIds": "INBOX", "maxResults": 20}),
