@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 # Never resolved: the ASGI transport routes every request to the sandbox app in-process.
 SANDBOX_URL = "http://sandbox.test"
 CALL_TIMEOUT = 20.0
+# The SDK client's protocol modes: "auto" negotiates the current protocol, "legacy" the initialize handshake.
+MODES = ["auto", "legacy"]
+# For tests that read ids from the results, as a programmatic client would.
+STRUCTURED = {"ZOOM_MCP_STRUCTURED_CONTENT": "1"}
 
 
 def sandbox_settings(sandbox: Sandbox, env: Mapping[str, str] | None = None) -> Settings:
@@ -43,6 +47,22 @@ def sandbox_executor(sandbox: Sandbox, settings: Settings) -> Executor:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the developer's own Zoom settings, proxies or CA bundles reach the command under test."""
+    from tests.local_servers import PROXY_VARIABLES, TLS_VARIABLES
+    from zoom_mcp.config import ENVIRONMENT
+
+    for name in (*(name for name, _, _ in ENVIRONMENT), *PROXY_VARIABLES, *TLS_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Faults surface at once instead of after retries with backoff."""
+    monkeypatch.setenv("ZOOM_MCP_MAX_RETRIES", "0")
 
 
 @pytest.fixture

@@ -71,22 +71,11 @@ class Recorder:
 def recording_server() -> Iterator[Recorder]:
     recorder = Recorder()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _any(self) -> None:
-            recorder.requests.append(f"{self.command} {self.path}")
-            body = b'{"reason": "this server stands for the configured account and must not be reached"}'
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def refuse(method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        recorder.requests.append(f"{method} {path}")
+        return 500, {"reason": "this server stands for the configured account and must not be reached"}
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    with _http_server(Handler) as port:
+    with json_server(refuse) as port:
         recorder.port = port
         yield recorder
 
@@ -114,13 +103,7 @@ def json_server(route: Route) -> Iterator[int]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    with _http_server(Handler) as port:
-        yield port
-
-
-@contextmanager
-def _http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

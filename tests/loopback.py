@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import uvicorn
-
+from tests.local_servers import served_sandbox
 from zoom_mcp.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,20 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @contextmanager
 def served(sandbox: Sandbox) -> Iterator[str]:
     """Serve ``sandbox`` on 127.0.0.1 at a free port; yields its base URL; always shuts down."""
-    server = uvicorn.Server(uvicorn.Config(sandbox.app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the sandbox did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
+    with served_sandbox(sandbox) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def user_app_env(sandbox: Sandbox, base_url: str, home: Path, **extra: str) -> dict[str, str]:

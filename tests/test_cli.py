@@ -15,13 +15,8 @@ from zoom_mcp.scopes import parse_scopes
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 CHAT_READ = "chat_message:read chat_channel:read"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The developer's own Zoom settings must not leak into what these commands print.
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+# The developer's own Zoom settings must not leak into what these commands print.
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def test_help_has_examples_and_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,3 +130,11 @@ def test_interactive_stdio_prints_one_hint(monkeypatch: pytest.MonkeyPatch, caps
     out, err = capsys.readouterr()
     assert served and out == ""
     assert [line for line in err.splitlines() if "zoom-mcp call" in line] == [err.strip().splitlines()[0]]
+
+
+def test_scopes_lists_each_tool_once_per_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    # A mail list needs its own scope and its row read's: both are mail:read, listed once.
+    assert run(["scopes", "--toolsets", "mail"]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        names = [name.strip() for name in line.partition("  ")[2].split(",") if name.strip()]
+        assert len(names) == len(set(names)), line

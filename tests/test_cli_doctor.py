@@ -5,35 +5,32 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 import pytest
 
-from tests.local_servers import PROXY_VARIABLES, json_server, served_sandbox
+from tests.local_servers import json_server
+from tests.loopback import served
 from zoom_mcp.cli import run
-from zoom_mcp.config import ENVIRONMENT
 from zoom_mcp.sandbox import Sandbox
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("clean_env", "no_retries")]
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ZOOM_MCP_MAX_RETRIES", "0")
+@contextmanager
+def configured_as_the_account(box: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """``box`` on a loopback port, configured as the account (server-to-server OAuth)."""
+    with served(box) as base:
+        for name, value in box.settings_env(base_url=base).items():
+            monkeypatch.setenv(name, value)
+        yield box
 
 
 @pytest.fixture
 def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    """A sandbox on a loopback port, configured as the account (server-to-server OAuth)."""
-    box = Sandbox()
-    with served_sandbox(box) as port:
-        for name, value in box.settings_env(base_url=f"http://127.0.0.1:{port}").items():
-            monkeypatch.setenv(name, value)
+    with configured_as_the_account(Sandbox(), monkeypatch) as box:
         yield box
 
 
@@ -69,10 +66,7 @@ def test_verbose_lists_every_scope(sandbox: Sandbox, capsys: pytest.CaptureFixtu
 def test_missing_scopes_are_summarised_per_toolset(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    box = Sandbox(scopes="chat_channel:read chat_message:read")
-    with served_sandbox(box) as port:
-        for name, value in box.settings_env(base_url=f"http://127.0.0.1:{port}").items():
-            monkeypatch.setenv(name, value)
+    with configured_as_the_account(Sandbox(scopes="chat_channel:read chat_message:read"), monkeypatch):
         assert run(["doctor"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "scopes:      2 granted (--verbose lists them)" in lines

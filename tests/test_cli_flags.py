@@ -14,22 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.local_servers import PROXY_VARIABLES, Recorder, recording_server
+from tests.local_servers import Recorder, recording_server
 from zoom_mcp.cli import run
-from zoom_mcp.config import BOOLEANS, ENVIRONMENT, Settings
+from zoom_mcp.config import BOOLEANS, Settings
 from zoom_mcp.registry import select
 from zoom_mcp.tools import ALL_TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY_SECRET = "configured-secret-canary-0123456789"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.local_servers import PROXY_VARIABLES
 from zoom_mcp.cli import TABLE_WIDTH, run
 from zoom_mcp.config import ENVIRONMENT
 from zoom_mcp.sandbox import __main__ as sandbox_main
@@ -24,14 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 for _name, _, _ in ENVIRONMENT:
     ENV.pop(_name, None)
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def test_debug_logs_one_line_per_request_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:

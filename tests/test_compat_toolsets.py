@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from zoom_mcp.cli import run
-from zoom_mcp.config import ENVIRONMENT
 from zoom_mcp.registry import OPT_IN_TOOLSETS, Selection, select, unknown_names
 from zoom_mcp.tools import ALL_TOOLS
 
@@ -45,9 +44,8 @@ def test_naming_the_toolset_or_all_adds_them() -> None:
     assert unknown_names(ALL_TOOLS, Selection(toolsets=("chat_im",))) == []
 
 
-def test_cli_tools_counts(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.usefixtures("clean_env")
+def test_cli_tools_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["tools"]) == 0
     assert f"77 of {len(ALL_TOOLS)} tools would register" in capsys.readouterr().out
     assert run(["tools", "--toolsets", "chat_im"]) == 0

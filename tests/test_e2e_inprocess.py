@@ -13,6 +13,7 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
+from tests.conftest import MODES, STRUCTURED
 from zoom_mcp.registry import select
 from zoom_mcp.scopes import parse_scopes
 from zoom_mcp.server import CANCELLED
@@ -22,11 +23,8 @@ if TYPE_CHECKING:
     from conftest import ClientFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
-MODES = ["auto", "legacy"]
 CHAT_READ = "chat_message:read chat_channel:read"
 MAIL_GRANULAR = "email:read:list_msgs email:read:msg email:write:draft"
-# For tests that read ids from the results, as a programmatic client would.
-STRUCTURED = {"ZOOM_MCP_STRUCTURED_CONTENT": "1"}
 
 
 def text(result: types.CallToolResult) -> str:

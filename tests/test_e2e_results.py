@@ -13,6 +13,7 @@ import mcp.types as types
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from tests.conftest import MODES, STRUCTURED
 from zoom_mcp.progress import FIRST_REPORT
 from zoom_mcp.tools import ALL_TOOLS
 
@@ -23,10 +24,8 @@ if TYPE_CHECKING:
     from zoom_mcp.sandbox import Sandbox
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
-MODES = ["auto", "legacy"]
 SEND = "POST /chat/users/{userId}/messages"
 SEND_PATH = "/chat/users/me/messages"
-STRUCTURED = {"ZOOM_MCP_STRUCTURED_CONTENT": "1"}
 # Longer than the client waits, short enough to keep the suite quick.
 SLOW_ZOOM = 0.8
 CLIENT_GIVES_UP = 0.3

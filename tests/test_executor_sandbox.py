@@ -168,7 +168,10 @@ async def test_an_expired_zoom_page_token_asks_to_start_again() -> None:
     async with connect(sandbox) as ex:
         first = await ex.call(BY_NAME["chat_list_channels"], {"page_size": 2})
         assert first.structured is not None
-        token = first.structured["next_page_token"]
+        # The first page is read again without a Zoom token; the second page's token holds one.
+        second = await ex.call(BY_NAME["chat_list_channels"], {"next_page_token": first.structured["next_page_token"]})
+        assert second.structured is not None
+        token = second.structured["next_page_token"]
         sandbox.advance_clock(16 * 60)
         later = await ex.call(BY_NAME["chat_list_channels"], {"next_page_token": token})
     assert later.is_error

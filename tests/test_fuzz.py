@@ -50,6 +50,8 @@ pytestmark = pytest.mark.timeout(600)
 
 CALLS = int(os.environ.get("ZOOM_MCP_FUZZ_CALLS", "2000"))
 SEED = int(os.environ.get("ZOOM_MCP_FUZZ_SEED", "10"))
+# How the fuzz runs draw: generation only, no example database, no deadline, no health checks.
+FIXED_RUN = settings(deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
 BUDGET = 6_000
 CANARY_SECRET = "canary-Secret/Zq9+Xv:4dZ%LmT7"
 CANARY_CLIENT = "canary-client-id"
@@ -400,13 +402,7 @@ def test_fuzzed_calls_keep_every_property(rig: Rig) -> None:
     names = sorted(rig.schemas)
 
     @seed(SEED)
-    @settings(
-        max_examples=CALLS,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(FIXED_RUN, max_examples=CALLS)
     @given(data=st.data())
     def one_call(data: st.DataObject) -> None:
         tool = data.draw(st.sampled_from(names), label="tool")
@@ -459,13 +455,7 @@ def test_unreadable_answers_to_writes_never_claim_success(rig: Rig) -> None:
     claims: list[str] = []
 
     @seed(SEED)
-    @settings(
-        max_examples=WRITE_CALLS,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(FIXED_RUN, max_examples=WRITE_CALLS)
     @given(data=st.data())
     def one_write(data: st.DataObject) -> None:
         tool = data.draw(st.sampled_from(writes), label="tool")

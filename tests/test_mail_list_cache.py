@@ -61,7 +61,11 @@ async def test_a_second_listing_of_an_unchanged_mailbox_costs_two_requests() -> 
         second = await rows(ex)
         spent = api_requests(sandbox, mark)
     assert second == first
-    assert [path.rsplit("/", 1)[-1] for _, path, _ in spent] == ["messages", "history"]
+    # No row is fetched again: the list, one history request, and (a full page with more after it)
+    # the paging look-ahead that names the next page's first item.
+    paths = [path.rsplit("/", 1)[-1] for _, path, _ in spent]
+    assert paths.count("history") == 1
+    assert [p for p in paths if p != "history"] in (["messages"], ["messages", "messages"])
 
 
 @pytest.mark.anyio

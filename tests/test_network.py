@@ -14,28 +14,16 @@ import pytest
 import trustme
 
 from tests.local_servers import (
-    PROXY_VARIABLES,
-    TLS_VARIABLES,
     closed_port,
     connect_proxy,
     served_sandbox,
     silent_port,
 )
 from zoom_mcp.cli import run
-from zoom_mcp.config import ENVIRONMENT
 from zoom_mcp.sandbox import Sandbox
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("clean_env", "no_retries")]
 CALL = ["call", "chat_list_channels", '{"page_size": 1}']
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name in (*PROXY_VARIABLES, *TLS_VARIABLES):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ZOOM_MCP_MAX_RETRIES", "0")
 
 
 @dataclass

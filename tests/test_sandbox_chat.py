@@ -86,7 +86,19 @@ async def test_big_channel_pages_cover_every_message_once(api: Api, box: Sandbox
     assert stamps == sorted(stamps, reverse=True)  # newest first
 
 
-async def test_paging_survives_a_new_message_between_pages(api: Api, box: Sandbox) -> None:
+async def test_a_new_message_between_pages_shifts_the_next_page_as_zoom_does(api: Api, box: Sandbox) -> None:
+    # Zoom's tokens are positions: the newest-first list grows at the head, so the next page
+    # starts one item earlier and repeats the last item already served.
+    general = channel(box, "general")
+    first = await api.ok("GET", f"{ME}/messages", params={"to_channel": general.id, "page_size": 3})
+    await api.ok("POST", f"{ME}/messages", 201, json={"message": "late arrival", "to_channel": general.id})
+    params = {"to_channel": general.id, "page_size": 3, "next_page_token": first["next_page_token"]}
+    second = await api.ok("GET", f"{ME}/messages", params=params)
+    assert second["messages"][0]["id"] == first["messages"][-1]["id"]
+
+
+async def test_keyset_tokens_page_exactly_once_when_switched_on(api: Api, box: Sandbox) -> None:
+    box.state.pages.keyset = True
     general = channel(box, "general")
     first = await api.ok("GET", f"{ME}/messages", params={"to_channel": general.id, "page_size": 3})
     await api.ok("POST", f"{ME}/messages", 201, json={"message": "late arrival", "to_channel": general.id})

@@ -20,6 +20,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from pydantic import ValidationError
 
+from tests.conftest import MODES
 from zoom_mcp.catalog import ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.confirm import confirmation_message
@@ -29,7 +30,6 @@ from zoom_mcp.server import CANCELLED, ZoomServer, registration_report, to_tool
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 pytestmark = pytest.mark.anyio
-MODES = ["auto", "legacy"]
 CHAT_READ = frozenset({"chat_message:read", "chat_channel:read"})
 
 

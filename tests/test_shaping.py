@@ -17,6 +17,8 @@ from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.executor import Executor
 from zoom_mcp.scopes import needs
 from zoom_mcp.shaping import (
+    Anchor,
+    Identity,
     PageCursor,
     compact,
     decode_page_token,
@@ -57,10 +59,18 @@ def test_times_become_readable_except_where_ids_need_the_number(key: str, value:
 
 
 def test_page_tokens_round_trip_and_reject_forgeries() -> None:
-    cursor = PageCursor("zoom-token+/=", 7, 30)
-    assert decode_page_token(encode_page_token(cursor)) == cursor
-    assert decode_page_token(encode_page_token(PageCursor(None, 0, 10))) == PageCursor(None, 0, 10)
-    for bad in ("%%%", "eyJvIjotMSwicyI6MX0", "bm90IGpzb24"):
+    uuid_anchor = Anchor(Identity("3f2b0c4e-1d2a-4b5c-9e8f-0123456789ab", 1764633600123), None, descending=True)
+    cursors = [
+        PageCursor("zoom-token+/=", 30, Anchor(Identity("m7"), "m8", descending=False)),
+        PageCursor("IhzR1bI4kQ_b6ZxJ0Z9cQ3h0", 50, uuid_anchor),
+        PageCursor(None, 10),
+        PageCursor(None, 0, Anchor(Identity("x", -5))),
+    ]
+    for cursor in cursors:
+        assert decode_page_token(encode_page_token(cursor)) == cursor
+    # Compact: a UUID and a base64url Zoom token are stored as their bytes.
+    assert len(encode_page_token(cursors[1])) < len("IhzR1bI4kQ_b6ZxJ0Z9cQ3h0") + 36
+    for bad in ("%%%", "eyJvIjotMSwicyI6MX0", "bm90IGpzb24", "", "AQ"):
         with pytest.raises(ToolUsageError, match="start the listing again"):
             decode_page_token(bad)
 
@@ -90,26 +100,29 @@ def test_an_oversized_list_in_a_single_result_is_cut_with_a_note() -> None:
 
 def test_a_single_item_larger_than_the_budget_is_returned_alone_and_continues_after_it() -> None:
     data = {"messages": [{"id": "big", "message": "y" * 9000}, {"id": "small", "message": "ok"}]}
-    result = shape_page(data, PAGE, PageCursor(None, 0, 10), None, budget=2000)
+    result = shape_page(data, PAGE, PageCursor(None, 10), None, budget=2000)
     assert result.structured is not None
     assert [m["id"] for m in result.structured["messages"]] == ["big"]
     assert "chars cut" in result.structured["messages"][0]["message"]
-    assert decode_page_token(result.structured["next_page_token"]) == PageCursor(None, 1, 10)
+    assert decode_page_token(result.structured["next_page_token"]) == PageCursor(
+        None, 10, Anchor(Identity("big"), "small")
+    )
     assert "more: pass next_page_token=" in result.text
 
 
 def test_a_page_that_fits_hands_on_zooms_next_token() -> None:
     data = {"messages": [{"id": "a"}], "next_page_token": "zoom-next", "page_size": 10, "total_records": 31}
-    result = shape_page(data, PAGE, PageCursor(None, 0, 10), "zoom-next", budget=2000)
+    result = shape_page(data, PAGE, PageCursor(None, 10), "zoom-next", budget=2000)
     assert result.structured is not None
     assert result.structured["total_records"] == 31
     assert "page_size" not in result.structured
-    assert decode_page_token(result.structured["next_page_token"]) == PageCursor("zoom-next", 0, 10)
-    assert result.text.endswith("(expires in ~15 min)")
+    # The anchor is the last item shown, on the page Zoom sent it in (here the first).
+    assert decode_page_token(result.structured["next_page_token"]) == PageCursor(None, 10, Anchor(Identity("a")))
+    assert result.text.endswith("more: pass next_page_token=" + result.structured["next_page_token"])
 
 
 def test_the_last_page_says_so() -> None:
-    result = shape_page({"messages": [{"id": "a"}]}, PAGE, PageCursor(None, 0, 10), None, budget=2000)
+    result = shape_page({"messages": [{"id": "a"}]}, PAGE, PageCursor(None, 10), None, budget=2000)
     assert result.text.endswith("end of list")
     assert result.structured == {"messages": [{"id": "a"}]}
 
@@ -189,3 +202,15 @@ def test_every_item_is_listed_exactly_once_in_order_within_the_budget(sizes: lis
     assert seen == [item["id"] for item in items]
     # Pages of several items always fit; a lone item may exceed it only after its strings were cut.
     assert all(length <= budget for length in lengths)
+
+
+def test_a_lone_item_of_many_short_fields_is_shortened_to_fit_never_dropped() -> None:
+    item = {"id": "m1", **{f"field_{n}": f"value number {n}" for n in range(40)}, "text": "t" * 3000}
+    data = {"messages": [item, {"id": "m2"}], "next_page_token": "zoom-next"}
+    result = shape_page(data, PAGE, PageCursor("zoom-page", 10), "zoom-next", budget=400)
+    assert len(result.text) <= 400
+    assert result.structured is not None
+    assert [m["id"] for m in result.structured["messages"]] == ["m1"]
+    assert "more fields: over the result budget" in result.text
+    token = decode_page_token(result.structured["next_page_token"])
+    assert token == PageCursor("zoom-page", 10, Anchor(Identity("m1"), "m2"))

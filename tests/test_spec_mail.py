@@ -5,27 +5,36 @@ A transport wrapped around the sandbox's records every request at the wire (the 
 the follow-up calls its hooks make) and the answer to it. Each request must name an operation of
 the document; its query parameters and JSON body fields must exist there and validate against
 their schemas, required ones present. Each 2xx answer must validate against the operation's
-response schema for that status (and carry no field the schema lacks).
+response schema for that status (and carry no field the schema lacks). The recorder and the
+checks are the Team Chat suite's too (tests/spec_check.py).
 
 Where the document is evidently wrong, ``CORRECTIONS`` fixes that exact point, with the reason.
 """
 
 from __future__ import annotations
 
-import copy
 import json
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import httpx2
 import pytest
 
-from tests.zoom_spec import Operation, operations, require_specs, validation_errors
+from tests.spec_check import (
+    Deviations,
+    Exchange,
+    Recorder,
+    SpecRouter,
+    Tally,
+    check_exchanges,
+    exchange,
+)
+from tests.zoom_spec import operations, require_specs
 from zoom_mcp import cli
-from zoom_mcp.config import ENVIRONMENT, Settings
+from zoom_mcp.config import Settings
 from zoom_mcp.executor import Executor
 from zoom_mcp.sandbox import Sandbox, mime_tree
 from zoom_mcp.sandbox.mail_store import Mailbox
@@ -33,7 +42,6 @@ from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 MAIL_TOOLS = [spec for spec in ALL_TOOLS if spec.toolset.startswith("mail_")]
 ROOT = "/emails/mailboxes/{email}"
-API_PREFIX = "/v2"
 
 # ---- where the document is wrong, and what we follow instead ---------------------------------
 
@@ -43,177 +51,35 @@ def _rename_required(schema: dict[str, Any], wrong: str, right: str) -> None:
     schema["properties"][right] = schema["properties"].pop(wrong)
 
 
-# (method, path, part) -> fix applied to a copy of that part of the document.
-CORRECTIONS: dict[tuple[str, str, str], Callable[[dict[str, Any]], None]] = {
-    # PUT labels requires "parentld" (a lower-case L for the I): a typo. Its own PATCH and POST twins,
-    # and every label resource in the document's answers, spell it parentId; we send parentId.
-    ("PUT", f"{ROOT}/labels/{{labelId}}", "body"): lambda s: _rename_required(s, "parentld", "parentId"),
-    # The create-label answer lists "messageListVisibilitystring" (a field name run into its type);
-    # the label resource of every other answer (GET, PUT, PATCH) spells it messageListVisibility.
-    ("POST", f"{ROOT}/labels", "response"): lambda s: _rename_required(
-        s, "messageListVisibilitystring", "messageListVisibility"
-    ),
-}
-
-# Query parameters declared as one string with an enum, whose description speaks of several
-# ("History types to be returned"; "if one history type is included in both historyTypes and
-# excludeHistoryTypes, the exclude takes priority", which only means something for lists): we send
-# a comma-separated list, the form the document uses for metadataHeaders, and check each item.
-COMMA_LISTS: dict[tuple[str, str], frozenset[str]] = {
-    ("GET", f"{ROOT}/history"): frozenset({"historyTypes", "excludeHistoryTypes"}),
-}
+DEVIATIONS = Deviations(
+    corrections={
+        # PUT labels requires "parentld" (a lower-case L for the I): a typo. Its own PATCH and POST twins,
+        # and every label resource in the document's answers, spell it parentId; we send parentId.
+        ("PUT", f"{ROOT}/labels/{{labelId}}", "body"): lambda s: _rename_required(s, "parentld", "parentId"),
+        # The create-label answer lists "messageListVisibilitystring" (a field name run into its type);
+        # the label resource of every other answer (GET, PUT, PATCH) spells it messageListVisibility.
+        ("POST", f"{ROOT}/labels", "response"): lambda s: _rename_required(
+            s, "messageListVisibilitystring", "messageListVisibility"
+        ),
+    },
+    # Query parameters declared as one string with an enum, whose description speaks of several
+    # ("History types to be returned"; "if one history type is included in both historyTypes and
+    # excludeHistoryTypes, the exclude takes priority", which only means something for lists): we send
+    # a comma-separated list, the form the document uses for metadataHeaders, and check each item.
+    comma_lists={("GET", f"{ROOT}/history"): frozenset({"historyTypes", "excludeHistoryTypes"})},
+)
 
 
-def corrected(op: Operation, part: str, schema: dict[str, Any]) -> dict[str, Any]:
-    fix = CORRECTIONS.get((op.method, op.path, part))
-    if fix is None:
-        return schema
-    fixed = copy.deepcopy(schema)
-    fix(fixed)
-    return fixed
-
-
-# ---- the recording transport -----------------------------------------------------------------
-
-
-@dataclass
-class Exchange:
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    body: bytes
-    status: int
-    answer: bytes
-
-
-class Recorder(httpx2.AsyncBaseTransport):
-    """Passes every request to ``inner`` and keeps the API exchanges (not the OAuth ones)."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.exchanges: list[Exchange] = []
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        body = await request.aread()
-        response = await self.inner.handle_async_request(request)
-        answer = await response.aread()
-        raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-        if raw_path.startswith(API_PREFIX + "/"):
-            query = list(request.url.params.multi_items())
-            exchange = Exchange(request.method, raw_path[len(API_PREFIX) :], query, body, response.status_code, answer)
-            self.exchanges.append(exchange)
-        return httpx2.Response(response.status_code, headers=response.headers, content=answer, request=request)
-
-
-# ---- checking one exchange -------------------------------------------------------------------
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    return re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$")
-
-
-def match_operation(ops: dict[tuple[str, str], Operation], method: str, path: str) -> Operation | None:
-    # Literal segments win over templates (".../drafts/send" is not ".../drafts/{draftId}").
-    found = [op for (m, template), op in ops.items() if m == method and _pattern(template).match(path)]
-    found.sort(key=lambda op: op.path.count("{"))
-    return found[0] if found else None
-
-
-def _coerce(value: str, schema: dict[str, Any]) -> Any:
-    """A query string value read as the schema's type (the wire has only text)."""
-    kind = schema.get("type")
-    if kind == "integer" and re.fullmatch(r"-?\d+", value):
-        return int(value)
-    if kind == "boolean" and value in ("true", "false"):
-        return value == "true"
-    return value
-
-
-def extra_fields(schema: dict[str, Any], value: Any, where: str = "") -> Iterator[str]:
-    """Names in ``value`` that ``schema`` does not declare (the document never sets additionalProperties)."""
-    if isinstance(value, dict) and "properties" in schema:
-        for key, item in value.items():
-            if key not in schema["properties"]:
-                yield f"{where}{key}"
-            else:
-                yield from extra_fields(schema["properties"][key], item, f"{where}{key}.")
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for index, item in enumerate(value):
-            yield from extra_fields(schema["items"], item, f"{where}{index}.")
-
-
-@dataclass
-class Tally:
-    operations: set[tuple[str, str]] = field(default_factory=set)
-    requests: int = 0
-    responses: int = 0
-
-
-def check_request(op: Operation, exchange: Exchange, tally: Tally) -> list[str]:
-    problems: list[str] = []
-    declared = op.parameters("query")
-    names = [name for name, _ in exchange.query]
-    lists = COMMA_LISTS.get((op.method, op.path), frozenset())
-    for name, value in exchange.query:
-        parameter = declared.get(name)
-        if parameter is None:
-            problems.append(f"query {name}: not in the document")
-            continue
-        if names.count(name) > 1:
-            problems.append(f"query {name}: repeated, but the document declares one {parameter['schema'].get('type')}")
-        schema = parameter["schema"]
-        items = value.split(",") if name in lists else [value]
-        for item in items:
-            problems += [f"query {name}={item}: {e}" for e in validation_errors(schema, _coerce(item, schema))]
-    for name, parameter in declared.items():
-        if parameter.get("required") and name not in names:
-            problems.append(f"query {name}: required, not sent")
-    body_schema = op.body_schema("application/json")
-    if exchange.body:
-        if body_schema is None:
-            problems.append("body sent, the document declares none")
-        else:
-            body = json.loads(exchange.body)
-            body_schema = corrected(op, "body", body_schema)
-            problems += [f"body {e}" for e in validation_errors(body_schema, body)]
-            problems += [f"body {name}: not in the document" for name in extra_fields(body_schema, body)]
-    elif body_schema is not None and body_schema.get("required"):
-        problems.append(f"body: required fields {body_schema['required']} not sent")
-    tally.requests += 1
-    return problems
-
-
-def check_response(op: Operation, exchange: Exchange, tally: Tally) -> list[str]:
-    status = exchange.status
-    if status >= 300:
-        return [f"answered {status}: {exchange.answer[:300].decode(errors='replace')}"]
-    if str(status) not in op.response_statuses:
-        return [f"answered {status}; the document declares {', '.join(op.response_statuses)}"]
-    schema = op.response_schema(status)
-    if schema is not None:
-        schema = corrected(op, "response", schema)
-    tally.responses += 1
-    if schema is None:
-        return [] if not exchange.answer.strip() else [f"{status} with a body; the document declares none"]
-    answer = json.loads(exchange.answer)
-    problems = [f"answer {e}" for e in validation_errors(schema, answer)]
-    problems += [f"answer {name}: not in the document" for name in extra_fields(schema, answer)]
-    return problems
-
-
-def check_exchanges(exchanges: list[Exchange], tally: Tally) -> list[str]:
-    ops = operations(require_specs())
-    problems: list[str] = []
-    for exchange in exchanges:
-        op = match_operation(ops, exchange.method, exchange.path)
-        where = f"{exchange.method} {exchange.path}"
-        if op is None:
-            problems.append(f"{where}: no such operation in the document")
-            continue
-        tally.operations.add((op.method, op.path))
-        problems += [f"{where}: {p}" for p in check_request(op, exchange, tally)]
-        problems += [f"{where}: {p}" for p in check_response(op, exchange, tally)]
-    return problems
+def check_mail_exchanges(router: SpecRouter, exchanges: list[Exchange], tally: Tally) -> list[str]:
+    """The spec checks, and one of this suite's own: every call an argument set makes succeeds."""
+    failed = [
+        f"{e.method} {e.path}: answered {e.status}: {e.response[:300].decode(errors='replace')}"
+        for e in exchanges
+        if e.status >= 300
+    ]
+    before = len(tally.failures)
+    check_exchanges(router, exchanges, DEVIATIONS, tally)
+    return failed + tally.failures[before:]
 
 
 # ---- the argument sets -----------------------------------------------------------------------
@@ -503,7 +369,7 @@ async def run_tool(name: str, variant: str, sandbox: Sandbox | None = None) -> R
     arguments = CASES[name][VARIANTS.index(variant)](Seeded(sandbox))
     async with Executor(settings, transport=recorder) as executor:
         result = await executor.call(BY_NAME[name], arguments)
-    return Run(result.text, result.is_error, recorder.exchanges)
+    return Run(result.text, result.is_error, recorder.api_calls())
 
 
 TALLY = Tally()
@@ -515,17 +381,22 @@ def specs() -> dict[str, dict[str, Any]]:
     return require_specs()
 
 
+@pytest.fixture(scope="module")
+def router(specs: dict[str, dict[str, Any]]) -> SpecRouter:
+    return SpecRouter(specs)
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_tool_requests_and_answers_follow_the_document(specs: Any, name: str, variant: str) -> None:
+def test_tool_requests_and_answers_follow_the_document(router: SpecRouter, name: str, variant: str) -> None:
     run = anyio.run(run_tool, name, variant)
     assert not run.is_error, run.text
     assert "details unavailable" not in run.text, run.text
     spec = BY_NAME[name]
-    ops = operations(specs)
-    own = [e for e in run.exchanges if match_operation(ops, e.method, e.path) is ops[(spec.method, spec.path)]]
+    found = [router.find(e.method, e.path) for e in run.exchanges]
+    own = [op for op in found if op is not None and (op.method, op.path) == (spec.method, spec.path)]
     assert own, f"{spec.endpoint} was never called"
-    problems = check_exchanges(run.exchanges, TALLY)
+    problems = check_mail_exchanges(router, run.exchanges, TALLY)
     RUNS.append(f"{name}/{variant}")
     assert not problems, "\n".join(problems)
 
@@ -562,12 +433,11 @@ def granular_cover(toolset: str, capsys: pytest.CaptureFixture[str]) -> str:
     return out.rsplit("smallest scope set", 1)[1].split("\n", 1)[1].strip()
 
 
+@pytest.mark.usefixtures("clean_env")
 @pytest.mark.parametrize("toolset", MAIL_TOOLSETS)
 def test_granular_scope_set_of_a_toolset_runs_all_its_tools(
-    specs: Any, toolset: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    specs: Any, toolset: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
     scopes = granular_cover(toolset, capsys)
     assert all(":" in scope and not scope.startswith("mail:") for scope in scopes.split())
     names = sorted(spec.name for spec in MAIL_TOOLS if spec.toolset == toolset)
@@ -609,33 +479,33 @@ def test_counts_cover_every_mail_operation() -> None:
     )
 
 
-def test_the_checker_catches_what_the_document_forbids(specs: Any) -> None:
+def test_the_checker_catches_what_the_document_forbids(router: SpecRouter) -> None:
     """The mismatches this suite was written for are caught, so a pass means something."""
-    ops = operations(specs)
     root = "/emails/mailboxes/me"
 
     def problems(method: str, path: str, query: list[tuple[str, str]], body: Any = None, answer: Any = None) -> str:
-        exchange = Exchange(
-            method,
-            path,
-            query,
-            json.dumps(body).encode() if body is not None else b"",
-            200,
-            json.dumps(answer or {}).encode(),
+        sent = {"content_type": "application/json", "body": json.dumps(body).encode()} if body is not None else {}
+        made = exchange(
+            method, path, query=urlencode(query), status=200, response=json.dumps(answer or {}).encode(), **sent
         )
-        return "\n".join(check_exchanges([exchange], Tally()))
+        return "\n".join(check_mail_exchanges(router, [made], Tally()))
 
-    assert "metadata_headers: not in the document" in problems(
+    assert "query metadata_headers is not in the spec" in problems(
         "GET", f"{root}/messages/M1", [("metadata_headers", "From")]
     )
-    assert "labelIds: repeated" in problems("GET", f"{root}/messages", [("labelIds", "INBOX"), ("labelIds", "UNREAD")])
-    assert "threadId: not in the document" in problems(
+    assert "query labelIds sent more than once" in problems(
+        "GET", f"{root}/messages", [("labelIds", "INBOX"), ("labelIds", "UNREAD")]
+    )
+    assert "body field /threadId is not in the spec" in problems(
         "POST", f"{root}/messages/send", [], {"raw": "eA", "threadId": "T"}
     )
-    assert "historyTypes=labelsAdded" in problems(
+    assert "query historyTypes='labelsAdded'" in problems(
         "GET", f"{root}/history", [("startHistoryId", "1"), ("historyTypes", "labelsAdded")]
     )
-    assert "startHistoryId: required" in problems("GET", f"{root}/history", [])
+    assert "query historyTypes='labelsAdded'" in problems(
+        "GET", f"{root}/history", [("startHistoryId", "1"), ("historyTypes", "messageAdded,labelsAdded")]
+    )
+    assert "required query startHistoryId missing" in problems("GET", f"{root}/history", [])
     assert "parentId" in problems("POST", f"{root}/labels", [], {"name": "x"})
     assert "startTime: 1 is not of type 'string'" in problems(
         "PUT", f"{root}/settings/vacation", [], {"enableAutoReply": True, "startTime": 1}
@@ -644,14 +514,17 @@ def test_the_checker_catches_what_the_document_forbids(specs: Any) -> None:
         "GET", f"{root}/settings/delegates", [], answer={"delegates": [{"delegateAccess": "x"}]}
     )
     assert "no such operation" in problems("GET", f"{root}/folders", [])
-    assert match_operation(ops, "POST", f"{root}/drafts/send").path.endswith("/drafts/send")
+    assert "answered 404" in "\n".join(
+        check_mail_exchanges(router, [exchange("GET", f"{root}/profile", status=404)], Tally())
+    )
+    # The document's typo is corrected: parentId is what it means, "parentld" is not asked for.
+    assert "parentld" not in problems("PUT", f"{root}/labels/L1", [], {"name": "x", "parentId": "P"})
+    drafts_send = router.find("POST", f"{root}/drafts/send")
+    assert drafts_send is not None and drafts_send.path.endswith("/drafts/send")
 
 
-def test_scopes_table_lists_follow_up_scopes(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name, _, _ in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.usefixtures("clean_env")
+def test_scopes_table_lists_follow_up_scopes(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["scopes", "--toolsets", "mail_messages", "--granular"]) == 0
     rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("email:")}
     assert "mail_list_messages" in rows["email:read:msg"] and "mail_send_message" in rows["email:read:msg"]

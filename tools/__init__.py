@@ -1,6 +1,10 @@
 """The tool catalog: one module per API area, each exporting ``TOOLS``.
 
 Modules are found by name (``chat_*`` and ``mail_*``) so adding an area is adding a file.
+A module says once what its tools share (``tool = defaults(toolset=..., rate=...)``), then each
+tool in one short declaration: ``tool(name, KIND, title)(description=..., endpoint=..., ...)``,
+its kind one of the named annotation sets in ``zoom_mcp.catalog`` (``READ``, ``WRITE``, ...).
+Field types live in ``_common``, scope families in ``_scopes``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
 from zoom_mcp.catalog import LOCAL, ToolInput, page_size, path_segment
 from zoom_mcp.mime import check_address, check_header_value
-from zoom_mcp.scopes import needs
 
 
 def _path_id(value: str | None) -> str | None:
@@ -93,12 +92,6 @@ def _one_line(value: str | None) -> str | None:
     # A line break in a header would start a new header (header injection); refuse it.
     return check_header_value(value) if value is not None else None
 
-
-# Requirements of the follow-up calls mail hooks make: list rows are filled by a read of each
-# message, thread or draft; a reply reads the headers of the message it answers.
-READS_MESSAGE = needs("mail:read", granular="email:read:msg")
-READS_THREAD = needs("mail:read", granular="email:read:thread")
-READS_DRAFT = needs("mail:read", granular="email:read:draft")
 
 # For values that become mail headers.
 SingleLine = AfterValidator(_one_line)

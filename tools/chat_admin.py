@@ -1,4 +1,7 @@
 """Channel administration by owner: any user's channels, members and channel admins.
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, WRITE, defaults
+from zoom_mcp.tools._scopes import channel_read, channel_write
+
 
 Zoom grants most of these to user-level scopes too (then on the caller's own channels); a
 few (admins, single member removal) have only ``:admin`` granular scopes. The user-level forms
@@ -11,18 +14,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, WRITE, Page, ToolInput, defaults, page_size
 from zoom_mcp.chat_format import decode_channel, decode_channels, decode_members
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChannelId, ChatPageToken
+from zoom_mcp.tools._scopes import channel_read, channel_write
 from zoom_mcp.tools.chat_channels import (
     ManyEmails,
     MemberRef,
     MembersPageSize,
     NewName,
     UpdateType,
-    channel_read,
-    channel_write,
     encode_csv_query,
     encode_email_objects,
 )
@@ -79,147 +81,75 @@ class ListPublicChannels(ToolInput):
     next_page_token: ChatPageToken = None
 
 
+tool = defaults(toolset="chat_admin", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="chat_admin_get_channel",
-        title="Get channel (admin)",
+    tool("chat_admin_get_channel", READ, "Get channel (admin)")(
         description="Account admin: get any user's channel.",
         endpoint="GET /chat/users/{userId}/channels/{channelId}",
         input=OwnedChannel,
         scopes=channel_read("team_chat:read:user_channel"),
         decode=decode_channel,
-        toolset="chat_admin",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_update_channel",
-        title="Update channel (admin)",
+    tool("chat_admin_update_channel", IDEMPOTENT_WRITE, "Update channel (admin)")(
         description="Account admin: rename any user's channel or change its type.",
         endpoint="PATCH /chat/users/{userId}/channels/{channelId}",
         input=UpdateChannel,
         scopes=channel_write("team_chat:update:user_channel"),
-        toolset="chat_admin",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_delete_channel",
-        title="Delete channel (admin)",
+    tool("chat_admin_delete_channel", DESTRUCTIVE, "Delete channel (admin)")(
         description="Account admin: delete any user's channel with all its messages. Permanent.",
         endpoint="DELETE /chat/users/{userId}/channels/{channelId}",
         input=OwnedChannel,
         scopes=channel_write("team_chat:delete:user_channel"),
         confirm="Delete channel {channel_id} and all its messages permanently",
-        toolset="chat_admin",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_list_channel_members",
-        title="List channel members (admin)",
+    tool("chat_admin_list_channel_members", READ, "List channel members (admin)")(
         description="Account admin: list the members of any user's channel.",
         endpoint="GET /chat/users/{userId}/channels/{channelId}/members",
         input=ListMembersPage,
         scopes=channel_read("team_chat:read:list_members"),
         page=Page(items="members"),
         decode=decode_members,
-        toolset="chat_admin",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_invite_channel_members",
-        title="Invite channel members (admin)",
+    tool("chat_admin_invite_channel_members", WRITE, "Invite channel members (admin)")(
         description="Add up to 20 people to a user's channel (any user's, for an account admin).",
         endpoint="POST /chat/users/{userId}/channels/{channelId}/members",
         input=InviteMembers,
         scopes=channel_write("team_chat:write:members"),
         encode=encode_email_objects,
         verify="chat_admin_list_channel_members for the same channel",
-        toolset="chat_admin",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_remove_channel_member",
-        title="Remove channel member (admin)",
+    tool("chat_admin_remove_channel_member", DESTRUCTIVE, "Remove channel member (admin)")(
         description="Account admin: remove one member from any user's channel.",
         endpoint="DELETE /chat/users/{userId}/channels/{channelId}/members/{identifier}",
         input=RemoveMember,
         scopes=channel_write("team_chat:delete:member:admin"),
         confirm="Remove {member} from channel {channel_id}",
-        toolset="chat_admin",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_list_channel_admins",
-        title="List channel admins (admin)",
+    tool("chat_admin_list_channel_admins", READ, "List channel admins (admin)")(
         description="Account admin: list the owner and admins of any user's channel.",
         endpoint="GET /chat/users/{userId}/channels/{channelId}/admins",
         input=ListAdminsPage,
         scopes=needs("chat_channel:read", granular="team_chat:read:list_administrators:admin"),
         page=Page(items="admins"),
-        toolset="chat_admin",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_add_channel_admins",
-        title="Add channel admins (admin)",
+    tool("chat_admin_add_channel_admins", IDEMPOTENT_WRITE, "Add channel admins (admin)")(
         description="Account admin: make up to 10 channel members admins of the channel.",
         endpoint="POST /chat/users/{userId}/channels/{channelId}/admins",
         input=PromoteAdmins,
         scopes=channel_write("team_chat:write:administrator:admin"),
         encode=encode_email_objects,
-        toolset="chat_admin",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_remove_channel_admins",
-        title="Remove channel admins (admin)",
+    tool("chat_admin_remove_channel_admins", DESTRUCTIVE, "Remove channel admins (admin)")(
         description="Account admin: demote channel admins to plain members.",
         endpoint="DELETE /chat/users/{userId}/channels/{channelId}/admins",
         input=DemoteAdmins,
         scopes=channel_write("team_chat:delete:batch_administrators:admin"),
         encode=encode_csv_query,
         confirm="Demote admins {user_ids} of channel {channel_id} to members",
-        toolset="chat_admin",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_admin_list_public_channels",
-        title="List public channels (admin)",
+    tool("chat_admin_list_public_channels", READ, "List public channels (admin)")(
         description="Account admin: list every public channel in the account.",
         endpoint="GET /chat/channels",
         input=ListPublicChannels,
@@ -228,11 +158,5 @@ TOOLS = [
         ),
         page=Page(items="channels"),
         decode=decode_channels,
-        toolset="chat_admin",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
 ]

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, PlainSerializer
 
-from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec, page_size
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, LOCAL, READ, WRITE, Page, ToolInput, defaults, page_size
 from zoom_mcp.chat_format import CHANNEL_TYPE_CODES, decode_channel, decode_channels, decode_members
-from zoom_mcp.scopes import ScopeRequirement, needs
+from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
     ChannelId,
     ChatPageToken,
@@ -17,8 +17,10 @@ from zoom_mcp.tools._common import (
     RequiredPathId,
     UserId,
 )
+from zoom_mcp.tools._scopes import channel_read, channel_write
 
 if TYPE_CHECKING:
+    from zoom_mcp.catalog import Request, ToolSpec
     from zoom_mcp.executor import CallContext
 
 
@@ -125,35 +127,18 @@ def encode_remove_members(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> 
     return replace(request, query={**request.query, key: ",".join(args.ids)})
 
 
-def channel_read(granular: str) -> ScopeRequirement:
-    # Zoom's channel reads also accept the write scope (and the :admin forms of all three).
-    return needs("chat_channel:read", "chat_channel:write", granular=granular)
-
-
-def channel_write(granular: str) -> ScopeRequirement:
-    return needs("chat_channel:write", granular=granular)
-
+tool = defaults(toolset="chat_channels", rate="medium")
 
 TOOLS = [
-    ToolSpec(
-        name="chat_list_channels",
-        title="List my channels",
+    tool("chat_list_channels", READ, "List my channels")(
         description="List the channels you belong to.",
         endpoint="GET /chat/users/{userId}/channels",
         input=ListChannels,
         scopes=channel_read("team_chat:read:list_user_channels"),
         page=Page(items="channels"),
         decode=decode_channels,
-        toolset="chat_channels",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_create_channel",
-        title="Create channel",
+    tool("chat_create_channel", WRITE, "Create channel")(
         description="Create a channel, optionally with up to 20 first members from your contacts.",
         endpoint="POST /chat/users/{userId}/channels",
         input=CreateChannel,
@@ -161,148 +146,70 @@ TOOLS = [
         decode=decode_channel,
         encode=encode_email_objects,
         verify="chat_list_channels",
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_get_channel",
-        title="Get channel",
+    tool("chat_get_channel", READ, "Get channel")(
         description="Get a channel's name, type, link and settings.",
         endpoint="GET /chat/channels/{channelId}",
         input=ChannelRef,
         scopes=channel_read("team_chat:read:channel"),
         decode=decode_channel,
-        toolset="chat_channels",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_update_channel",
-        title="Update channel",
+    tool("chat_update_channel", IDEMPOTENT_WRITE, "Update channel")(
         description="Rename a channel or change its type; owner or channel admin only.",
         endpoint="PATCH /chat/channels/{channelId}",
         input=UpdateChannel,
         scopes=channel_write("team_chat:update:channel"),
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_delete_channel",
-        title="Delete channel",
+    tool("chat_delete_channel", DESTRUCTIVE, "Delete channel")(
         description="Delete a channel you own with all its messages. Permanent.",
         endpoint="DELETE /chat/channels/{channelId}",
         input=ChannelRef,
         scopes=channel_write("team_chat:delete:channel"),
         confirm="Delete channel {channel_id} and all its messages permanently",
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_list_channel_members",
-        title="List channel members",
+    tool("chat_list_channel_members", READ, "List channel members")(
         description="List a channel's members with their roles.",
         endpoint="GET /chat/channels/{channelId}/members",
         input=ListMembers,
         scopes=channel_read("team_chat:read:list_members"),
         page=Page(items="members"),
         decode=decode_members,
-        toolset="chat_channels",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_invite_channel_members",
-        title="Invite channel members",
+    tool("chat_invite_channel_members", WRITE, "Invite channel members")(
         description="Add up to 5 of your contacts to a channel.",
         endpoint="POST /chat/channels/{channelId}/members",
         input=InviteMembers,
         scopes=channel_write("team_chat:write:members"),
         encode=encode_email_objects,
         verify="chat_list_channel_members for the same channel",
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_join_channel",
-        title="Join channel",
+    tool("chat_join_channel", IDEMPOTENT_WRITE, "Join channel")(
         description="Join a public channel.",
         endpoint="POST /chat/channels/{channelId}/members/me",
         input=ChannelRef,
         # Joining has no :admin granular scope, though the classic :admin scope grants it.
         scopes=needs("chat_channel:write", "chat_channel:write:admin", granular="team_chat:write:member", admin=False),
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_leave_channel",
-        title="Leave channel",
+    tool("chat_leave_channel", DESTRUCTIVE, "Leave channel")(
         description="Leave a channel; a private one needs a new invite to rejoin.",
         endpoint="DELETE /chat/channels/{channelId}/members/me",
         input=ChannelRef,
         scopes=channel_write("team_chat:delete:member"),
         confirm="Leave channel {channel_id}",
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_remove_channel_member",
-        title="Remove channel member",
+    tool("chat_remove_channel_member", DESTRUCTIVE, "Remove channel member")(
         description="Remove one member from a channel you own or administer.",
         endpoint="DELETE /chat/channels/{channelId}/members/{identifier}",
         input=RemoveMember,
         scopes=channel_write("team_chat:delete:member"),
         confirm="Remove {member} from channel {channel_id}",
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_remove_channel_members",
-        title="Remove channel members (batch)",
+    tool("chat_remove_channel_members", DESTRUCTIVE, "Remove channel members (batch)")(
         description="Remove several members from a channel in one call.",
         endpoint="DELETE /chat/channels/{channelId}/members",
         input=RemoveMembers,
         scopes=channel_write("team_chat:delete:batch_members"),
         encode=encode_remove_members,
         confirm="Remove {ids} from channel {channel_id}",
-        toolset="chat_channels",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
 ]

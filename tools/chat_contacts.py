@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
+from zoom_mcp.catalog import READ, Page, ToolInput, defaults, page_size
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty
+from zoom_mcp.tools._scopes import chat_contact_read
 
 # Zoom serves at most 25 directory matches per page.
 DirectoryPageSize = page_size(maximum=25, default=10)
@@ -35,50 +36,27 @@ class GetContact(ToolInput):
     query_presence_status: PresenceFlag = None
 
 
+tool = defaults(toolset="chat_contacts", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="chat_search_company_contacts",
-        title="Search company contacts",
+    tool("chat_search_company_contacts", READ, "Search company contacts")(
         description="Find people in your company directory by name or email.",
         endpoint="GET /contacts",
         input=SearchCompanyContacts,
         scopes=needs("contact:read", granular="contact:read:list_contacts"),
         page=Page(items="contacts"),
-        toolset="chat_contacts",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_list_contacts",
-        title="List my contacts",
+    tool("chat_list_contacts", READ, "List my contacts")(
         description="List your Team Chat contacts, company or external.",
         endpoint="GET /chat/users/me/contacts",
         input=ListContacts,
-        # Zoom offers chat_contact:read at user level only (user-managed apps): no :admin forms.
-        scopes=needs("chat_contact:read", granular="team_chat:read:list_contacts", admin=False),
+        scopes=chat_contact_read("team_chat:read:list_contacts"),
         page=Page(items="contacts"),
-        toolset="chat_contacts",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_get_contact",
-        title="Get contact",
+    tool("chat_get_contact", READ, "Get contact")(
         description="Get one of your contacts by email or id.",
         endpoint="GET /chat/users/me/contacts/{identifier}",
         input=GetContact,
-        scopes=needs("chat_contact:read", granular="team_chat:read:contact", admin=False),
-        toolset="chat_contacts",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=chat_contact_read("team_chat:read:contact"),
     ),
 ]

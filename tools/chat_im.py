@@ -7,10 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import QUERY, Page, ToolInput, ToolSpec
+from zoom_mcp.catalog import QUERY, READ, WRITE, Page, ToolInput, defaults
 from zoom_mcp.chat_format import decode_messages
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, Repeat, ReportPageSize, UserId, WireDate
+from zoom_mcp.tools._scopes import IM_READ
 
 ChatUser = Annotated[str | None, Field(description="Contact email or user id")]
 
@@ -45,69 +46,40 @@ class SessionMessages(ListSessions):
     session_id: Annotated[str, NonEmpty, Field(serialization_alias="sessionId", description="Session id")]
 
 
+tool = defaults(toolset="chat_im", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="chat_im_list_messages",
-        title="List IM messages (deprecated)",
+    tool("chat_im_list_messages", READ, "List IM messages (deprecated)")(
         description="Deprecated IM API: list IM messages with a contact or channel; prefer chat_list_messages.",
         endpoint="GET /im/users/{userId}/chat/messages",
         input=ListMessages,
-        scopes=needs("imchat:read", admin=False),
+        scopes=IM_READ,
         page=Page(items="messages"),
         decode=decode_messages,
-        toolset="chat_im",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_im_send_message",
-        title="Send IM message (deprecated)",
+    tool("chat_im_send_message", WRITE, "Send IM message (deprecated)")(
         description="Deprecated IM API: send a direct message; prefer chat_send_message.",
         endpoint="POST /im/users/me/chat/messages",
         input=SendMessage,
         # imchat:write has no granular equivalent.
         scopes=needs("imchat:write", admin=False),
         verify="chat_im_list_messages with the same chat_user",
-        toolset="chat_im",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_im_list_session_messages",
-        title="List IM session messages (deprecated)",
+    tool("chat_im_list_session_messages", READ, "List IM session messages (deprecated)")(
         description="Deprecated IM API: list the messages of one IM session; prefer chat_list_messages.",
         endpoint="GET /im/chat/sessions/{sessionId}",
         input=SessionMessages,
-        scopes=needs("imchat:read", admin=False),
+        scopes=IM_READ,
         page=Page(items="messages"),
         decode=decode_messages,
-        toolset="chat_im",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_im_list_sessions",
-        title="List IM sessions (deprecated)",
+    tool("chat_im_list_sessions", READ, "List IM sessions (deprecated)")(
         description="Deprecated IM API: list IM sessions in a date range; prefer chat_list_sessions.",
         endpoint="GET /im/chat/sessions",
         input=ListSessions,
         scopes=needs("imchat:read"),
         page=Page(items="sessions"),
-        toolset="chat_im",
         # Zoom labels this one Heavy, unlike the other IM calls.
         rate="heavy",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
 ]

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from zoom_mcp.catalog import LOCAL, Page, Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, LOCAL, READ, WRITE, Page, ToolInput, defaults
 from zoom_mcp.chat_format import decode_message, decode_messages, emoji_code, encode_mark_read
 from zoom_mcp.errors import ToolUsageError
-from zoom_mcp.scopes import ScopeRequirement, needs
+from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
     ChatPageSize,
     ChatPageToken,
@@ -21,19 +21,12 @@ from zoom_mcp.tools._common import (
     UserId,
     WireTime,
 )
+from zoom_mcp.tools._scopes import message_read, message_write
 from zoom_mcp.uploads import encode_send_file, encode_upload_file
 
 if TYPE_CHECKING:
+    from zoom_mcp.catalog import Request, ToolSpec
     from zoom_mcp.executor import CallContext
-
-
-def _read(granular: str) -> ScopeRequirement:
-    # The classic write scope also grants Zoom's message read endpoints.
-    return needs("chat_message:read", "chat_message:write", granular=granular)
-
-
-def _write(granular: str) -> ScopeRequirement:
-    return needs("chat_message:write", granular=granular)
 
 
 UploadPath = Annotated[str, LOCAL, Field(min_length=1, description="File path inside the upload folder")]
@@ -187,162 +180,84 @@ class ListSessions(ToolInput):
     next_page_token: ChatPageToken = None
 
 
+tool = defaults(toolset="chat_messages", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="chat_send_message",
-        title="Send chat message",
+    tool("chat_send_message", WRITE, "Send chat message")(
         description="Send a Team Chat message to a contact or channel, optionally as a thread reply.",
         endpoint="POST /chat/users/{userId}/messages",
         input=SendMessage,
-        scopes=_write("team_chat:write:user_message"),
+        scopes=message_write("team_chat:write:user_message"),
         encode=encode_send_message,
         verify="chat_list_messages for the same contact or channel",
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_list_messages",
-        title="List chat messages",
+    tool("chat_list_messages", READ, "List chat messages")(
         description="Read a direct chat or channel, or search all chats, newest first (today unless from_time).",
         endpoint="GET /chat/users/{userId}/messages",
         input=ListMessages,
-        scopes=_read("team_chat:read:list_user_messages"),
+        scopes=message_read("team_chat:read:list_user_messages"),
         page=Page(items="messages"),
         encode=encode_list_messages,
         decode=decode_messages,
-        toolset="chat_messages",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_get_message",
-        title="Get chat message",
+    tool("chat_get_message", READ, "Get chat message")(
         description="Get one Team Chat message by id.",
         endpoint="GET /chat/users/{userId}/messages/{messageId}",
         input=MessageRef,
-        scopes=_read("team_chat:read:user_message"),
+        scopes=message_read("team_chat:read:user_message"),
         decode=decode_message,
-        toolset="chat_messages",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_edit_message",
-        title="Edit chat message",
+    tool("chat_edit_message", IDEMPOTENT_WRITE, "Edit chat message")(
         description="Replace the text of a message you sent.",
         endpoint="PUT /chat/users/{userId}/messages/{messageId}",
         input=EditMessage,
-        scopes=_write("team_chat:update:user_message"),
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=message_write("team_chat:update:user_message"),
     ),
-    ToolSpec(
-        name="chat_delete_message",
-        title="Delete chat message",
+    tool("chat_delete_message", DESTRUCTIVE, "Delete chat message")(
         description="Delete a message you sent. Permanent.",
         endpoint="DELETE /chat/users/{userId}/messages/{messageId}",
         input=MessageRef,
-        scopes=_write("team_chat:delete:user_message"),
+        scopes=message_write("team_chat:delete:user_message"),
         confirm="Delete message {message_id} permanently",
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_react_to_message",
-        title="React to chat message",
+    tool("chat_react_to_message", IDEMPOTENT_WRITE, "React to chat message")(
         description="Add or remove your emoji reaction on a message.",
         endpoint="PATCH /chat/users/{userId}/messages/{messageId}/emoji_reactions",
         input=ReactToMessage,
-        scopes=_write("team_chat:update:message_emoji"),
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=message_write("team_chat:update:message_emoji"),
     ),
-    ToolSpec(
-        name="chat_mark_message_read",
-        title="Mark chat message read",
+    tool("chat_mark_message_read", IDEMPOTENT_WRITE, "Mark chat message read")(
         description="Mark a message read or unread.",
         endpoint="PATCH /chat/users/{userId}/messages/{messageId}/status",
         input=MarkMessageRead,
         # The hook reads the message for its timestamp when none is given: that needs a read scope too.
-        scopes=_write("team_chat:update:message_status") & _read("team_chat:read:user_message"),
+        scopes=message_write("team_chat:update:message_status") & message_read("team_chat:read:user_message"),
         encode=encode_mark_read,
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_send_file",
-        title="Send chat file",
+    tool("chat_send_file", WRITE, "Send chat file")(
         description="Send a file from the upload folder as a message to a contact or channel.",
         endpoint="POST /chat/users/{userId}/messages/files",
         host="file",
         input=SendFile,
-        scopes=_write("team_chat:write:message_files"),
+        scopes=message_write("team_chat:write:message_files"),
         encode=encode_send_file,
         verify="chat_list_messages for the same contact or channel",
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_upload_file",
-        title="Upload chat file",
+    tool("chat_upload_file", WRITE, "Upload chat file")(
         description="Upload a file from the upload folder, unposted; returns a file id for chat_send_message file_ids.",
         endpoint="POST /chat/users/{userId}/files",
         host="file",
         input=UploadFile,
-        scopes=_write("team_chat:write:files"),
+        scopes=message_write("team_chat:write:files"),
         encode=encode_upload,
         verify="nothing to check: an upload is not posted anywhere until sent, so retrying only adds an unused copy",
-        toolset="chat_messages",
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_list_sessions",
-        title="List chat sessions",
+    tool("chat_list_sessions", READ, "List chat sessions")(
         description="List your recent direct chats and channels, most recently active first.",
         endpoint="GET /chat/users/{userId}/sessions",
         input=ListSessions,
         # Unlike the message reads, Zoom's session list is not granted by chat_message:write.
         scopes=needs("chat_message:read", granular="team_chat:read:list_user_sessions"),
         page=Page(items="sessions"),
-        toolset="chat_messages",
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
 ]

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
+from zoom_mcp.catalog import READ, Page, ToolInput, defaults, page_size
 from zoom_mcp.chat_format import decode_messages
-from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, WireDate
+from zoom_mcp.tools._scopes import report_read
 
 # Zoom reports cover at most one month per request, within the last six months.
 FromDate = Annotated[WireDate, Field(serialization_alias="from", description="Start date, within 6 months")]
@@ -34,36 +34,22 @@ class ReportMessages(ToolInput):
     next_page_token: ChatPageToken = None
 
 
+tool = defaults(toolset="chat_reports", rate="heavy")
+
 TOOLS = [
-    ToolSpec(
-        name="chat_report_list_sessions",
-        title="Chat sessions report",
+    tool("chat_report_list_sessions", READ, "Chat sessions report")(
         description="Account admin: list every chat session active in a date range.",
         endpoint="GET /report/chat/sessions",
         input=ReportSessions,
-        scopes=needs("report_chat:read:admin", "imchat:read:admin", granular="report:read:list_chat_sessions:admin"),
+        scopes=report_read("report:read:list_chat_sessions:admin"),
         page=Page(items="sessions"),
-        toolset="chat_reports",
-        rate="heavy",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
-    ToolSpec(
-        name="chat_report_list_messages",
-        title="Chat messages report",
+    tool("chat_report_list_messages", READ, "Chat messages report")(
         description="Account admin: list the messages of one chat session in a date range.",
         endpoint="GET /report/chat/sessions/{sessionId}",
         input=ReportMessages,
-        scopes=needs("report_chat:read:admin", "imchat:read:admin", granular="report:read:chat_session:admin"),
+        scopes=report_read("report:read:chat_session:admin"),
         page=Page(items="messages"),
         decode=decode_messages,
-        toolset="chat_reports",
-        rate="heavy",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
     ),
 ]

@@ -6,12 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, WRITE, Page, ToolInput, defaults
 from zoom_mcp.mail_format import compose_encoder, decode_draft, decode_draft_list, read_query
-from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
-    READS_DRAFT,
-    READS_MESSAGE,
     ComposeInput,
     DraftId,
     HeadersOnly,
@@ -20,8 +17,7 @@ from zoom_mcp.tools._common import (
     MailRowPageSize,
     SearchQuery,
 )
-
-TOOLSET = "mail_drafts"
+from zoom_mcp.tools._scopes import READS_DRAFT, READS_MESSAGE, mail_read, mail_write
 
 
 class ListDrafts(ToolInput):
@@ -51,98 +47,52 @@ class SendDraft(ToolInput):
     draft_id: Annotated[str, Field(min_length=1, serialization_alias="id", description="Draft id")]
 
 
+tool = defaults(toolset="mail_drafts", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="mail_list_drafts",
-        title="List drafts",
+    tool("mail_list_drafts", READ, "List drafts")(
         description="List draft emails.",
         endpoint="GET /emails/mailboxes/{email}/drafts",
         input=ListDrafts,
-        scopes=needs("mail:read", granular="email:read:list_drafts") & READS_DRAFT,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:list_drafts") & READS_DRAFT,
         page=Page.mail("drafts"),
         decode=decode_draft_list,
     ),
-    ToolSpec(
-        name="mail_get_draft",
-        title="Read draft",
+    tool("mail_get_draft", READ, "Read draft")(
         description="Read one draft.",
         endpoint="GET /emails/mailboxes/{email}/drafts/{draftId}",
         input=ReadDraft,
-        scopes=needs("mail:read", granular="email:read:draft"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:draft"),
         encode=read_query(header_names=False),
         decode=decode_draft,
     ),
-    ToolSpec(
-        name="mail_create_draft",
-        title="Create draft",
+    tool("mail_create_draft", WRITE, "Create draft")(
         description="Save an email or reply as a draft, unsent.",
         endpoint="POST /emails/mailboxes/{email}/drafts",
         input=ComposeInput,
-        scopes=needs("mail:write", granular="email:write:draft") & READS_MESSAGE,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
+        scopes=mail_write("email:write:draft") & READS_MESSAGE,
         encode=compose_encoder("draft"),
         verify="mail_list_drafts",
     ),
-    ToolSpec(
-        name="mail_update_draft",
-        title="Replace draft",
+    tool("mail_update_draft", IDEMPOTENT_WRITE, "Replace draft")(
         description="Replace a draft; fields left out are cleared.",
         endpoint="PUT /emails/mailboxes/{email}/drafts/{draftId}",
         input=UpdateDraft,
-        scopes=needs("mail:write", granular="email:update:draft") & READS_MESSAGE,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:update:draft") & READS_MESSAGE,
         encode=compose_encoder("draft"),
     ),
-    ToolSpec(
-        name="mail_send_draft",
-        title="Send draft",
+    tool("mail_send_draft", WRITE, "Send draft")(
         description="Send a saved draft.",
         endpoint="POST /emails/mailboxes/{email}/drafts/send",
         input=SendDraft,
-        scopes=needs("mail:write", granular="email:write:send_draft"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
+        scopes=mail_write("email:write:send_draft"),
         verify="mail_list_messages with label_ids [SENT]",
     ),
-    ToolSpec(
-        name="mail_delete_draft",
-        title="Delete draft",
+    tool("mail_delete_draft", DESTRUCTIVE, "Delete draft")(
         description="Delete a draft for good.",
         endpoint="DELETE /emails/mailboxes/{email}/drafts/{draftId}",
         input=DraftRef,
-        scopes=needs("mail:write", granular="email:delete:draft"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:delete:draft"),
         confirm="Permanently delete draft {draft_id}",
     ),
 ]

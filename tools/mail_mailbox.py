@@ -6,11 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec
-from zoom_mcp.scopes import needs
+from zoom_mcp.catalog import READ, Page, ToolInput, defaults
 from zoom_mcp.tools._common import CommaList, Mailbox, MailPageSize, MailPageToken, NoneIfEmpty
+from zoom_mcp.tools._scopes import mail_read
 
-TOOLSET = "mail_mailbox"
 # The sixteen history types of Zoom's document.
 HistoryType = Literal[
     "labelAdded",
@@ -49,34 +48,21 @@ class ListHistory(ToolInput):
     next_page_token: MailPageToken = None
 
 
+tool = defaults(toolset="mail_mailbox", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="mail_get_profile",
-        title="Get mailbox profile",
+    tool("mail_get_profile", READ, "Get mailbox profile")(
         description="Get mailbox address, size, totals and current historyId.",
         endpoint="GET /emails/mailboxes/{email}/profile",
         input=GetProfile,
-        scopes=needs("mail:read", granular="email:read:profile"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:profile"),
     ),
-    ToolSpec(
-        name="mail_list_history",
-        title="List mailbox changes",
+    tool("mail_list_history", READ, "List mailbox changes")(
         description="List mailbox changes after a historyId (a week-old id may fail).",
         endpoint="GET /emails/mailboxes/{email}/history",
         input=ListHistory,
-        scopes=needs("mail:read", granular="email:read:history"),
-        toolset=TOOLSET,
+        scopes=mail_read("email:read:history"),
         rate="light",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
         page=Page.mail("history"),
     ),
 ]

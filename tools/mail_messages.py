@@ -6,7 +6,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from zoom_mcp.catalog import LOCAL, QUERY, Page, ToolInput, ToolSpec
+from zoom_mcp.catalog import (
+    DESTRUCTIVE,
+    IDEMPOTENT_WRITE,
+    LOCAL,
+    QUERY,
+    READ,
+    WRITE,
+    Page,
+    ToolInput,
+    defaults,
+)
 from zoom_mcp.mail_format import (
     compose_encoder,
     decode_attachment,
@@ -16,9 +26,7 @@ from zoom_mcp.mail_format import (
     encode_label_changes,
     read_query,
 )
-from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
-    READS_MESSAGE,
     ComposeInput,
     HeadersOnly,
     LabelChangeInput,
@@ -28,8 +36,8 @@ from zoom_mcp.tools._common import (
     SendInput,
     SingleLine,
 )
+from zoom_mcp.tools._scopes import READS_MESSAGE, mail_read, mail_write
 
-TOOLSET = "mail_messages"
 # Gmail caps batch calls at 1000 ids; Zoom documents no limit, so the same bound keeps calls sane.
 BatchIds = Annotated[
     list[str], Field(min_length=1, max_length=1000, serialization_alias="ids", description="Message ids")
@@ -73,175 +81,89 @@ class GetAttachment(ToolInput):
     mime_type: Annotated[str | None, LOCAL, Field(description="Listed type")] = None
 
 
+tool = defaults(toolset="mail_messages", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="mail_list_messages",
-        title="List emails",
+    tool("mail_list_messages", READ, "List emails")(
         description="List emails, newest first, filtered by label (INBOX, SENT, ...) or search query.",
         endpoint="GET /emails/mailboxes/{email}/messages",
         input=MailListInput,
-        scopes=needs("mail:read", granular="email:read:list_msgs") & READS_MESSAGE,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:list_msgs") & READS_MESSAGE,
         page=Page.mail("messages"),
         decode=decode_message_list,
     ),
-    ToolSpec(
-        name="mail_get_message",
-        title="Read email",
+    tool("mail_get_message", READ, "Read email")(
         description="Read one email: headers, text body, attachment ids.",
         endpoint="GET /emails/mailboxes/{email}/messages/{messageId}",
         input=ReadMessage,
-        scopes=needs("mail:read", granular="email:read:msg"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:msg"),
         encode=read_query(),
         decode=decode_message,
     ),
-    ToolSpec(
-        name="mail_send_message",
-        title="Send email",
+    tool("mail_send_message", WRITE, "Send email")(
         description="Send an email or reply at once; mail_create_draft lets a human review first.",
         endpoint="POST /emails/mailboxes/{email}/messages/send",
         input=SendInput,
-        scopes=needs("mail:write", granular="email:write:send_msg") & READS_MESSAGE,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
+        scopes=mail_write("email:write:send_msg") & READS_MESSAGE,
         encode=compose_encoder("message"),
         verify="mail_list_messages with label_ids [SENT]",
     ),
-    ToolSpec(
-        name="mail_insert_message",
-        title="Insert email",
+    tool("mail_insert_message", WRITE, "Insert email")(
         description="Add an email to the mailbox without sending it (import).",
         endpoint="POST /emails/mailboxes/{email}/messages",
         input=InsertMessage,
-        scopes=needs("mail:write", granular="email:write:msg") & READS_MESSAGE,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
+        scopes=mail_write("email:write:msg") & READS_MESSAGE,
         encode=compose_encoder("message"),
         verify="mail_list_messages with q for the subject",
     ),
-    ToolSpec(
-        name="mail_modify_message",
-        title="Change email flags",
+    tool("mail_modify_message", IDEMPOTENT_WRITE, "Change email flags")(
         description="Mark read, star, archive, move or relabel an email.",
         endpoint="POST /emails/mailboxes/{email}/messages/{messageId}/modify",
         input=ModifyMessage,
-        scopes=needs("mail:write", granular="email:write:modify_msg"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:modify_msg"),
         encode=encode_label_changes,
         decode=decode_label_state,
     ),
-    ToolSpec(
-        name="mail_batch_modify_messages",
-        title="Change flags of many emails",
+    tool("mail_batch_modify_messages", IDEMPOTENT_WRITE, "Change flags of many emails")(
         description="Mark read, star, archive, move or relabel many emails.",
         endpoint="POST /emails/mailboxes/{email}/messages/batchModify",
         input=BatchModify,
-        scopes=needs("mail:write", granular="email:write:batch_modify_msgs"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:batch_modify_msgs"),
         encode=encode_label_changes,
     ),
-    ToolSpec(
-        name="mail_trash_message",
-        title="Trash email",
+    tool("mail_trash_message", IDEMPOTENT_WRITE, "Trash email")(
         description="Move an email to TRASH (recoverable).",
         endpoint="POST /emails/mailboxes/{email}/messages/{messageId}/trash",
         input=MessageRef,
-        scopes=needs("mail:write", granular="email:write:trash_msg"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:trash_msg"),
         decode=decode_label_state,
     ),
-    ToolSpec(
-        name="mail_untrash_message",
-        title="Restore email from trash",
+    tool("mail_untrash_message", IDEMPOTENT_WRITE, "Restore email from trash")(
         description="Move an email out of TRASH.",
         endpoint="POST /emails/mailboxes/{email}/messages/{messageId}/untrash",
         input=MessageRef,
-        scopes=needs("mail:write", granular="email:write:untrash_msg"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:untrash_msg"),
         decode=decode_label_state,
     ),
-    ToolSpec(
-        name="mail_delete_message",
-        title="Delete email permanently",
+    tool("mail_delete_message", DESTRUCTIVE, "Delete email permanently")(
         description="Delete an email for good. Prefer mail_trash_message.",
         endpoint="DELETE /emails/mailboxes/{email}/messages/{messageId}",
         input=MessageRef,
-        scopes=needs("mail:write", granular="email:delete:msg"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:delete:msg"),
         confirm="Permanently delete email {message_id}",
     ),
-    ToolSpec(
-        name="mail_batch_delete_messages",
-        title="Delete emails permanently",
+    tool("mail_batch_delete_messages", DESTRUCTIVE, "Delete emails permanently")(
         description="Delete emails for good. Prefer mail_trash_message.",
         endpoint="POST /emails/mailboxes/{email}/messages/batchDelete",
         input=BatchRef,
-        scopes=needs("mail:write", granular="email:write:batch_delete_msgs"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:batch_delete_msgs"),
         confirm="Permanently delete emails {message_ids}",
     ),
-    ToolSpec(
-        name="mail_get_attachment",
-        title="Download email attachment",
+    tool("mail_get_attachment", READ, "Download email attachment")(
         description="Download an attachment listed by mail_get_message; large files are saved to disk.",
         endpoint="GET /emails/mailboxes/{email}/messages/{messageId}/attachments/{attachmentId}",
         input=GetAttachment,
-        scopes=needs("mail:read", granular="email:read:attachment"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:attachment"),
         decode=decode_attachment,
     ),
 ]

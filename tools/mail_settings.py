@@ -7,12 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, model_validator
 
-from zoom_mcp.catalog import LOCAL, ToolInput, ToolSpec
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, LOCAL, READ, WRITE, ToolInput, defaults
 from zoom_mcp.mail_format import encode_filter
-from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import EmailAddress, Mailbox
-
-TOOLSET = "mail_settings"
+from zoom_mcp.tools._scopes import mail_read, mail_write
 
 
 def _epoch_ms(value: datetime) -> str:
@@ -90,150 +88,72 @@ class CreateFilter(ToolInput):
         return self
 
 
+tool = defaults(toolset="mail_settings", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="mail_get_vacation",
-        title="Get vacation auto-reply",
+    tool("mail_get_vacation", READ, "Get vacation auto-reply")(
         description="Get the vacation auto-reply.",
         endpoint="GET /emails/mailboxes/{email}/settings/vacation",
         input=MailboxRef,
-        scopes=needs("mail:read", granular="email:read:setting_vacation"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:setting_vacation"),
     ),
-    ToolSpec(
-        name="mail_update_vacation",
-        title="Set vacation auto-reply",
+    tool("mail_update_vacation", IDEMPOTENT_WRITE, "Set vacation auto-reply")(
         description="Set the vacation auto-reply; fields left out are cleared.",
         endpoint="PUT /emails/mailboxes/{email}/settings/vacation",
         input=UpdateVacation,
-        scopes=needs("mail:write", granular="email:update:setting_vacation"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:update:setting_vacation"),
     ),
-    ToolSpec(
-        name="mail_list_delegates",
-        title="List mailbox delegates",
+    tool("mail_list_delegates", READ, "List mailbox delegates")(
         description="List mailbox delegates.",
         endpoint="GET /emails/mailboxes/{email}/settings/delegates",
         input=MailboxRef,
-        scopes=needs("mail:read", granular="email:read:list_setting_delegates"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:list_setting_delegates"),
     ),
-    ToolSpec(
-        name="mail_get_delegate",
-        title="Get mailbox delegate",
+    tool("mail_get_delegate", READ, "Get mailbox delegate")(
         description="Get one mailbox delegate.",
         endpoint="GET /emails/mailboxes/{email}/settings/delegates/{delegateEmail}",
         input=DelegateRef,
-        scopes=needs("mail:read", granular="email:read:setting_delegate"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:setting_delegate"),
     ),
-    ToolSpec(
-        name="mail_grant_delegate",
-        title="Grant mailbox delegate",
+    tool("mail_grant_delegate", WRITE, "Grant mailbox delegate")(
         description="Give a user delegate access to the mailbox.",
         endpoint="POST /emails/mailboxes/{email}/settings/delegates",
         input=GrantDelegate,
-        scopes=needs("mail:write", granular="email:write:setting_delegate"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
+        scopes=mail_write("email:write:setting_delegate"),
         verify="mail_list_delegates",
     ),
-    ToolSpec(
-        name="mail_revoke_delegate",
-        title="Revoke mailbox delegate",
+    tool("mail_revoke_delegate", DESTRUCTIVE, "Revoke mailbox delegate")(
         description="Remove a delegate's mailbox access.",
         endpoint="DELETE /emails/mailboxes/{email}/settings/delegates/{delegateEmail}",
         input=DelegateRef,
-        scopes=needs("mail:write", granular="email:delete:setting_delegate"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:delete:setting_delegate"),
         confirm="Revoke {delegate_email}'s delegate access to the mailbox",
     ),
-    ToolSpec(
-        name="mail_list_filters",
-        title="List mail filters",
+    tool("mail_list_filters", READ, "List mail filters")(
         description="List mail filters (incoming mail rules).",
         endpoint="GET /emails/mailboxes/{email}/settings/filters",
         input=MailboxRef,
-        scopes=needs("mail:read", granular="email:read:list_setting_filters"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:list_setting_filters"),
     ),
-    ToolSpec(
-        name="mail_get_filter",
-        title="Get mail filter",
+    tool("mail_get_filter", READ, "Get mail filter")(
         description="Get one mail filter.",
         endpoint="GET /emails/mailboxes/{email}/settings/filters/{filterId}",
         input=FilterRef,
-        scopes=needs("mail:read", granular="email:read:setting_filter"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:setting_filter"),
     ),
-    ToolSpec(
-        name="mail_create_filter",
-        title="Create mail filter",
+    tool("mail_create_filter", WRITE, "Create mail filter")(
         description="Create an incoming mail rule. Filters cannot be edited later.",
         endpoint="POST /emails/mailboxes/{email}/settings/filters",
         input=CreateFilter,
-        scopes=needs("mail:write", granular="email:write:setting_filter"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=False,
-        open_world=True,
+        scopes=mail_write("email:write:setting_filter"),
         encode=encode_filter,
         verify="mail_list_filters",
     ),
-    ToolSpec(
-        name="mail_delete_filter",
-        title="Delete mail filter",
+    tool("mail_delete_filter", DESTRUCTIVE, "Delete mail filter")(
         description="Delete a mail filter (to edit one, delete and re-create).",
         endpoint="DELETE /emails/mailboxes/{email}/settings/filters/{filterId}",
         input=FilterRef,
-        scopes=needs("mail:write", granular="email:delete:setting_filter"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:delete:setting_filter"),
         confirm="Delete mail filter {filter_id}",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoom_mcp.catalog import Page, ToolInput, ToolSpec
+from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, Page, ToolInput, defaults
 from zoom_mcp.mail_format import (
     THREAD_MAX,
     decode_label_state,
@@ -11,9 +11,7 @@ from zoom_mcp.mail_format import (
     encode_label_changes,
     read_query,
 )
-from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
-    READS_THREAD,
     HeadersOnly,
     LabelChangeInput,
     Mailbox,
@@ -21,8 +19,7 @@ from zoom_mcp.tools._common import (
     MailPageToken,
     ThreadId,
 )
-
-TOOLSET = "mail_threads"
+from zoom_mcp.tools._scopes import READS_THREAD, mail_read, mail_write
 
 
 class ThreadRef(ToolInput):
@@ -41,101 +38,55 @@ class ModifyThread(LabelChangeInput, ThreadRef):
     pass
 
 
+tool = defaults(toolset="mail_threads", rate="medium")
+
 TOOLS = [
-    ToolSpec(
-        name="mail_list_threads",
-        title="List email conversations",
+    tool("mail_list_threads", READ, "List email conversations")(
         description="List conversations, newest first, filtered by label or search query.",
         endpoint="GET /emails/mailboxes/{email}/threads",
         input=MailListInput,
-        scopes=needs("mail:read", granular="email:read:list_threads") & READS_THREAD,
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:list_threads") & READS_THREAD,
         page=Page.mail("threads"),
         decode=decode_thread_list,
     ),
-    ToolSpec(
-        name="mail_get_thread",
-        title="Read email conversation",
+    tool("mail_get_thread", READ, "Read email conversation")(
         description="Read a conversation's messages (bodies shortened).",
         endpoint="GET /emails/mailboxes/{email}/threads/{threadId}",
         input=ReadThread,
-        scopes=needs("mail:read", granular="email:read:thread"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=True,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_read("email:read:thread"),
         # Zoom serves a thread's first maxResults messages with no next-page token: ask for its
         # maximum and page through them within the result budget.
         page=Page.mail("messages"),
         encode=read_query(maxResults=THREAD_MAX),
         decode=decode_thread,
     ),
-    ToolSpec(
-        name="mail_modify_thread",
-        title="Change conversation flags",
+    tool("mail_modify_thread", IDEMPOTENT_WRITE, "Change conversation flags")(
         description="Mark read, star, archive, move or relabel a whole conversation.",
         endpoint="POST /emails/mailboxes/{email}/threads/{threadId}/modify",
         input=ModifyThread,
-        scopes=needs("mail:write", granular="email:write:thread"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:thread"),
         encode=encode_label_changes,
         decode=decode_label_state,
     ),
-    ToolSpec(
-        name="mail_trash_thread",
-        title="Trash conversation",
+    tool("mail_trash_thread", IDEMPOTENT_WRITE, "Trash conversation")(
         description="Move a conversation to TRASH (recoverable).",
         endpoint="POST /emails/mailboxes/{email}/threads/{threadId}/trash",
         input=ThreadRef,
-        scopes=needs("mail:write", granular="email:write:trash_thread"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:trash_thread"),
         decode=decode_label_state,
     ),
-    ToolSpec(
-        name="mail_untrash_thread",
-        title="Restore conversation from trash",
+    tool("mail_untrash_thread", IDEMPOTENT_WRITE, "Restore conversation from trash")(
         description="Move a conversation out of TRASH.",
         endpoint="POST /emails/mailboxes/{email}/threads/{threadId}/untrash",
         input=ThreadRef,
-        scopes=needs("mail:write", granular="email:write:untrash_thread"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=False,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:write:untrash_thread"),
         decode=decode_label_state,
     ),
-    ToolSpec(
-        name="mail_delete_thread",
-        title="Delete conversation permanently",
+    tool("mail_delete_thread", DESTRUCTIVE, "Delete conversation permanently")(
         description="Delete a conversation for good. Prefer mail_trash_thread.",
         endpoint="DELETE /emails/mailboxes/{email}/threads/{threadId}",
         input=ThreadRef,
-        scopes=needs("mail:write", granular="email:delete:thread"),
-        toolset=TOOLSET,
-        rate="medium",
-        read_only=False,
-        destructive=True,
-        idempotent=True,
-        open_world=True,
+        scopes=mail_write("email:delete:thread"),
         confirm="Permanently delete conversation {thread_id} and all its messages",
     ),
 ]

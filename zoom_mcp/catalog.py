@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import quote
 
@@ -307,6 +307,44 @@ class ToolSpec:
             "idempotentHint": self.idempotent,
             "openWorldHint": self.open_world,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Kind:
+    """What a tool does to the world, as the four MCP annotations. None has a default: every kind
+    states all four, so no client is left to guess a hint."""
+
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool
+
+
+# The kinds of tool the catalog has. Every tool reaches Zoom, so every kind is open-world.
+READ = Kind(read_only=True, destructive=False, idempotent=True, open_world=True)
+# A send or create: repeating it repeats the effect, so the tool says how to verify (``verify``).
+WRITE = Kind(read_only=False, destructive=False, idempotent=False, open_world=True)
+# An update, flag change or join: repeating it changes nothing more.
+IDEMPOTENT_WRITE = Kind(read_only=False, destructive=False, idempotent=True, open_world=True)
+# A deletion or removal: the tool names what goes in its confirmation (``confirm``).
+DESTRUCTIVE = Kind(read_only=False, destructive=True, idempotent=True, open_world=True)
+
+
+def defaults(**shared: Any) -> Callable[[str, Kind, str], Callable[..., ToolSpec]]:
+    """A module's tool declarer, holding what all its tools share (toolset, rate label, ...).
+
+    ``tool = defaults(toolset="chat_channels", rate="medium")``, then each tool is
+    ``tool("chat_get_channel", READ, "Get channel")(description=..., endpoint=..., ...)``: its name,
+    kind and title, then the rest of its ``ToolSpec`` fields. The kind sets the four annotations,
+    the module's defaults come next, and a tool's own fields override both (``rate="light"``).
+    Name, kind and title stand first, on the declaration's opening line, so a module reads as a
+    list of tools, each opening with what a reader looks for.
+    """
+
+    def tool(name: str, kind: Kind, title: str) -> Callable[..., ToolSpec]:
+        return partial(ToolSpec, **{**asdict(kind), **shared, "name": name, "title": title})
+
+    return tool
 
 
 # Keywords some model providers refuse, said in the field's description instead (validation still

@@ -513,12 +513,13 @@ def _family(requirement: ScopeRequirement, granular: bool) -> tuple[str, ...]:
 def cmd_scopes(ns: argparse.Namespace) -> int:
     selection = Selection.from_settings(_settings(ns))
     chosen = select(ALL_TOOLS, None, selection)
-    unlocks: dict[str, list[str]] = {}
+    # Each scope's tools, once each (a dict keeps their order).
+    unlocks: dict[str, dict[str, None]] = {}
     for spec in chosen:
         # Follow-up calls' scopes too: a mail list needs the row read's scope as well.
         for part in spec.scopes.parts:
             for scope in _family(part, ns.granular):
-                unlocks.setdefault(scope, []).append(spec.name)
+                unlocks.setdefault(scope, {})[spec.name] = None
     kind = "granular" if ns.granular else "classic"
     print(f"{kind} scopes for {len(chosen)} tools (each scope's :admin form unlocks the same tools):\n")
     width = max((len(scope) for scope in unlocks), default=0)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from zoom_mcp import progress
 from zoom_mcp.auth import AuthProvider, auth_from_settings
-from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
+from zoom_mcp.catalog import Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
 from zoom_mcp.error_shaping import fit_budget, internal_error_text, validation_text, zoom_error_text
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomConnectionError
@@ -34,10 +34,11 @@ from zoom_mcp.http import (
     describe_transport_error,
     send_following_redirects,
 )
+from zoom_mcp.listing import page_cursor, resume, shape_listing
 from zoom_mcp.redact import SECRETS, install_log_filter
 from zoom_mcp.results import ToolResult
 from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
-from zoom_mcp.shaping import PageCursor, decode_page_token, shape_page, shape_result
+from zoom_mcp.shaping import Identity, shape_result
 from zoom_mcp.text_format import defuse_delimiters
 
 log = logging.getLogger("zoom_mcp")
@@ -164,28 +165,27 @@ class Executor:
 
     async def _run(self, spec: ToolSpec, args: ToolInput, context: CallContext) -> ToolResult:
         page = spec.page
-        cursor = _cursor(args) if page is not None else None
+        cursor = page_cursor(args) if page is not None else None
         if spec.encode is not None:
             encoded = spec.encode(spec, args, context)
             request = await encoded if inspect.isawaitable(encoded) else encoded
         else:
             request = context.default_request(args)
+        identities: list[Identity] | None = None
+        zoom_next: str | None = None
         if page is not None and cursor is not None:
-            request = _with_paging(request, spec, page, cursor)
-        data = await context.send(request)
-        # Read before decoding: a decode hook need not keep Zoom's paging fields.
-        zoom_next = _zoom_next_token(data, page)
-        skip = 0
-        if page is not None and cursor is not None and cursor.offset:
-            # Drop the items an earlier call already returned before the decode hook sees them,
-            # so a hook that fetches per row (mail lists) does not fetch rows that are skipped.
-            data, skip = _drop_returned(data, page, cursor.offset)
+            # Items an earlier call returned are dropped before the decode hook sees them, so a
+            # hook that fetches per row (mail lists) does not fetch rows that are skipped.
+            resumed = await resume(context, request, spec, page, cursor)
+            data, cursor, zoom_next, identities = resumed.data, resumed.cursor, resumed.zoom_next, resumed.identities
+        else:
+            data = await context.send(request)
         if spec.decode is not None:
             data = await spec.decode(data, args, context)
             if isinstance(data, ToolResult):
                 return data
         if page is not None and cursor is not None:
-            return shape_page(data, page, cursor, zoom_next, self.settings.result_budget, skip=skip)
+            return await shape_listing(context, request, spec, data, cursor, zoom_next, identities)
         return shape_result(data, self.settings.result_budget)
 
     def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:
@@ -308,32 +308,6 @@ class Executor:
 # ---- helpers -------------------------------------------------------------------------------
 
 
-def _cursor(args: ToolInput) -> PageCursor:
-    token = getattr(args, "next_page_token", None)
-    if token:
-        return decode_page_token(token)
-    return PageCursor(None, 0, getattr(args, "page_size", None) or 0)
-
-
-def _with_paging(request: Request, spec: ToolSpec, page: Page, cursor: PageCursor) -> Request:
-    """Replace the model's paging fields with Zoom's, from the cursor."""
-    model_names = {"page_size", "next_page_token"}
-    wire_names = {spec.locations[name][0] for name in model_names if name in spec.locations}
-    query = {key: value for key, value in request.query.items() if key not in model_names | wire_names}
-    if cursor.size:
-        query[page.size_param] = cursor.size
-    if cursor.zoom:
-        query[page.token_param] = cursor.zoom
-    return replace(request, query=query)
-
-
-def _zoom_next_token(data: Any, page: Page | None) -> str | None:
-    if page is None or not isinstance(data, dict):
-        return None
-    token = data.get(page.token_field)
-    return token if isinstance(token, str) and token else None
-
-
 def _success_body(response: httpx2.Response) -> Any:
     if not response.content.strip():
         return None
@@ -387,11 +361,3 @@ def _redacted(result: ToolResult) -> ToolResult:
     content = [SECRETS.block(block) for block in result.content]
     structured = SECRETS.data(result.structured) if result.structured is not None else None
     return replace(result, text=SECRETS.text(result.text), structured=structured, content=content)
-
-
-def _drop_returned(data: Any, page: Page, offset: int) -> tuple[Any, int]:
-    """Zoom's page without its first ``offset`` items, and how many are left to skip after decode."""
-    items = data.get(page.items) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return data, offset
-    return {**data, page.items: items[offset:]}, 0

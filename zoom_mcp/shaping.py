@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import itertools
 import json
 import re
 import secrets
 import string
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,41 +107,234 @@ def _from_epoch(number: float, original: Any) -> Any:
 
 
 # ---- page tokens ---------------------------------------------------------------------------
+#
+# Zoom's page tokens are positions: an item added or removed before a position shifts what the
+# next page holds. So a resume never trusts a position alone. It carries the identity of the
+# last item returned (its id and, where the list has one, its sort key) and Zoom's token of the
+# page that item was on; the next call reads that page again and starts after that item
+# (``zoom_mcp.executor`` does the walk). Without a sort key it also names the first item not yet
+# returned, so a deleted last item still has a neighbour to find.
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who an item is: its id (or a digest of it) and its sort key (epoch ms) when it has one."""
+
+    id: str
+    key: int | None = None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The last item returned, and the first one not yet returned when it is known and needed."""
+
+    last: Identity
+    following: str | None = None
+    descending: bool = True
 
 
 @dataclass(frozen=True)
 class PageCursor:
-    """Where a listing resumes: Zoom's page token, items of that page already shown, page size.
-
-    ``size`` 0 means the tool has no page size: Zoom's default applies.
+    """Where a listing resumes: Zoom's token of the page holding ``anchor`` (None: the first
+    page), the page size (0: Zoom's default), and the item to resume after (None: from the start).
     """
 
     zoom: str | None
-    offset: int
     size: int
+    anchor: Anchor | None = None
+
+
+_ID_FIELDS = ("id", "message_id", "msg_id", "member_id", "channel_id", "email", "peer_contact_user_id")
+_KEY_FIELDS = ("timestamp", "message_timestamp", "internalDate", "date_time", "last_message_sent_time")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_UPPER = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+# An id field starts with its length as a zigzag varint, always even: odd first bytes mark UUIDs.
+_UUID_LOWER_MARK, _UUID_UPPER_MARK, _HEX_MARK = 1, 3, 5
+# Ids of lowercase hex runs joined by "_" (Zoom Mail's ``7d4d447700000000_e85f09d67065eb70_121``)
+# pack two digits a byte.
+_HEX_ID = re.compile(r"^[0-9a-f]+(?:_[0-9a-f]+)*$")
+_CANONICAL_B64 = re.compile(r"^[A-Za-z0-9_-]+$")
+# Flag bits of the token's first byte.
+_F_ZOOM, _F_ZOOM_B64, _F_ANCHOR, _F_KEY, _F_FOLLOWING, _F_ASCENDING = (1 << bit for bit in range(6))
+_DIGEST_PREFIX = "#"
+
+
+def item_identity(item: Any) -> Identity:
+    """An item's id field, else a short digest of its content; its sort key when it has one."""
+    if not isinstance(item, dict):
+        return Identity(_digest(item))
+    ident = next((str(item[name]) for name in _ID_FIELDS if isinstance(item.get(name), str | int) and item[name]), None)
+    return Identity(ident or _digest(item), _sort_key(item))
+
+
+def _digest(item: Any) -> str:
+    text = json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
+    return _DIGEST_PREFIX + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _sort_key(item: dict[str, Any]) -> int | None:
+    for name in _KEY_FIELDS:
+        value = item.get(name)
+        if isinstance(value, bool) or value in (None, ""):
+            continue
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return int(moment.timestamp() * 1000) if moment.tzinfo else None
+    return None
 
 
 def encode_page_token(cursor: PageCursor) -> str:
-    payload: dict[str, Any] = {"o": cursor.offset, "s": cursor.size}
+    """A compact binary form, base64url: flags, size, Zoom's token, the anchor's ids and key."""
+    flags = 0
+    parts: list[bytes] = [_varint(cursor.size)]
     if cursor.zoom:
-        payload["z"] = cursor.zoom
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        flags |= _F_ZOOM
+        raw = _b64_bytes(cursor.zoom)
+        if raw is not None:
+            flags |= _F_ZOOM_B64
+        parts.append(_field(raw if raw is not None else cursor.zoom.encode()))
+    anchor = cursor.anchor
+    if anchor is not None:
+        flags |= _F_ANCHOR | (0 if anchor.descending else _F_ASCENDING)
+        parts.append(_id_field(anchor.last.id))
+        if anchor.last.key is not None:
+            flags |= _F_KEY
+            parts.append(_varint(anchor.last.key))
+        if anchor.following is not None:
+            flags |= _F_FOLLOWING
+            parts.append(_id_field(anchor.following))
+    raw_token = bytes([flags]) + b"".join(parts)
+    return base64.urlsafe_b64encode(raw_token).decode().rstrip("=")
 
 
 def decode_page_token(token: str) -> PageCursor:
+    text = token.strip()
     try:
-        raw = base64.urlsafe_b64decode(token.strip() + "=" * (-len(token.strip()) % 4))
-        payload = json.loads(raw)
-        zoom, offset, size = payload.get("z"), payload["o"], payload["s"]
-    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+        reader = _Reader(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        flags = reader.byte()
+        size = reader.varint()
+        zoom = None
+        if flags & _F_ZOOM:
+            raw = reader.field()
+            zoom = _b64_text(raw) if flags & _F_ZOOM_B64 else raw.decode()
+        anchor = None
+        if flags & _F_ANCHOR:
+            ident = reader.id_field()
+            key = reader.varint() if flags & _F_KEY else None
+            following = reader.id_field() if flags & _F_FOLLOWING else None
+            anchor = Anchor(Identity(ident, key), following, descending=not flags & _F_ASCENDING)
+        reader.end()
+    except (binascii.Error, ValueError, IndexError):
         raise ToolUsageError(f"next_page_token is not one this server issued: {RESTART_LISTING}.") from None
-    valid = (
-        isinstance(offset, int) and offset >= 0 and isinstance(size, int) and size >= 0 and isinstance(zoom, str | None)
-    )
-    if not valid:
-        raise ToolUsageError(f"next_page_token is not one this server issued: {RESTART_LISTING}.")
-    return PageCursor(zoom, offset, size)
+    return PageCursor(zoom, size, anchor)
+
+
+def _varint(number: int) -> bytes:
+    """Zigzag LEB128: small and negative numbers stay short."""
+    value = (number << 1) ^ (number >> 63) if number < 0 else number << 1
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _field(raw: bytes) -> bytes:
+    return _varint(len(raw)) + raw
+
+
+def _id_field(ident: str) -> bytes:
+    """A UUID (either case) as its 16 bytes after a mark, anything else as UTF-8."""
+    for pattern, mark in ((_UUID, _UUID_LOWER_MARK), (_UUID_UPPER, _UUID_UPPER_MARK)):
+        if pattern.match(ident):
+            return bytes([mark]) + uuid.UUID(ident).bytes
+    if _HEX_ID.match(ident) and len(ident) >= 8:
+        runs = ident.split("_")
+        packed = b"".join(_varint(len(run)) + bytes.fromhex(run + "0" * (len(run) % 2)) for run in runs)
+        return bytes([_HEX_MARK]) + _varint(len(runs)) + packed
+    return _field(ident.encode())
+
+
+def _b64_bytes(text: str) -> bytes | None:
+    """Zoom's token as the bytes it encodes, when it is canonical unpadded base64url (a third shorter)."""
+    if not _CANONICAL_B64.match(text):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return raw if _b64_text(raw) == text else None
+
+
+def _b64_text(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.at = 0
+
+    def byte(self) -> int:
+        value = self.data[self.at]
+        self.at += 1
+        return value
+
+    def varint(self) -> int:
+        value = shift = 0
+        while True:
+            byte = self.byte()
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return (value >> 1) ^ -(value & 1)
+            if shift > 70:
+                raise ValueError("varint too long")
+
+    def field(self) -> bytes:
+        length = self.varint()
+        if length < 0 or self.at + length > len(self.data):
+            raise ValueError("truncated")
+        value = self.data[self.at : self.at + length]
+        self.at += length
+        return value
+
+    def id_field(self) -> str:
+        mark = self.data[self.at]
+        if mark in (_UUID_LOWER_MARK, _UUID_UPPER_MARK):
+            self.at += 1
+            raw = self.data[self.at : self.at + 16]
+            if len(raw) != 16:
+                raise ValueError("truncated")
+            self.at += 16
+            text = str(uuid.UUID(bytes=raw))
+            return text.upper() if mark == _UUID_UPPER_MARK else text
+        if mark == _HEX_MARK:
+            self.at += 1
+            runs = []
+            for _ in range(self.varint()):
+                digits = self.varint()
+                raw = self.data[self.at : self.at + (digits + 1) // 2]
+                if digits <= 0 or len(raw) != (digits + 1) // 2:
+                    raise ValueError("truncated")
+                self.at += len(raw)
+                runs.append(raw.hex()[:digits])
+            if not runs:
+                raise ValueError("empty id")
+            return "_".join(runs)
+        return self.field().decode()
+
+    def end(self) -> None:
+        if self.at != len(self.data):
+            raise ValueError("trailing bytes")
 
 
 # ---- untrusted data ------------------------------------------------------------------------
@@ -193,23 +389,23 @@ def _cut(text: str, keep: int) -> str:
     return f"{body[:keep]}…[+{len(body) - keep + already} chars cut: over the result budget]"
 
 
-def shrink_strings(value: Any, size: Callable[[Any], int], budget: int) -> Any:
+def shrink_strings(value: Any, size: Callable[[Any], int], budget: int, *, floor: int = MIN_STRING_KEEP) -> Any:
     """Cut the longest strings, each with a note of what was cut, until ``size`` fits ``budget``.
 
-    Stops when no cut gains anything (strings are kept to MIN_STRING_KEEP): the caller then
-    returns the value over budget rather than losing structure.
+    Stops when no cut gains anything (strings are kept to ``floor`` characters): the caller
+    then returns the value over budget rather than losing structure.
     """
     for _ in range(100):
         excess = size(value) - budget
         if excess <= 0:
             return value
         length, path = _longest_string(value)
-        if length <= MIN_STRING_KEEP:
+        if length <= floor:
             return value
         text = _get_at(value, path)
-        cut = _cut(text, max(MIN_STRING_KEEP, length - excess - CUT_NOTE_ROOM))
+        cut = _cut(text, max(floor, length - excess - CUT_NOTE_ROOM))
         if len(cut) >= length:
-            cut = _cut(text, MIN_STRING_KEEP)
+            cut = _cut(text, floor)
             if len(cut) >= length:
                 return value
         value = _replace_at(value, path, cut)
@@ -278,12 +474,21 @@ def shape_result(data: Any, budget: int) -> ToolResult:
 
 
 def shape_page(
-    data: Any, page: Page, cursor: PageCursor, zoom_next: str | None, budget: int, *, skip: int | None = None
+    data: Any,
+    page: Page,
+    cursor: PageCursor,
+    zoom_next: str | None,
+    budget: int,
+    identities: list[Identity] | None = None,
+    *,
+    following: str | None = None,
 ) -> ToolResult:
-    """One page of a list, resuming at ``cursor.offset`` and cut at an item boundary to fit.
+    """One page of a list, cut at an item boundary to fit, with the token that resumes after it.
 
-    ``skip`` is how many leading items of ``data`` were already returned (``cursor.offset``
-    unless the caller removed them before decoding).
+    ``data`` holds only items not yet returned; they came from the Zoom page ``cursor.zoom``
+    names. ``identities`` are the items' identities as Zoom sent them (before a decode hook
+    reshaped them); without them, or when the hook changed the count, the shaped items are used.
+    ``following`` is the id of the first item of Zoom's next page, when the caller knows it.
     """
     shaped = compact(data)
     if isinstance(shaped, list):
@@ -297,19 +502,29 @@ def shape_page(
         }
         found = _as_dict(shaped).get(page.items, [])
         items = found if isinstance(found, list) else [found]
-    remaining = items[cursor.offset if skip is None else skip :]
+    if identities is None or len(identities) != len(items):
+        identities = [item_identity(item) for item in items]
+    descending = cursor.anchor.descending if cursor.anchor else _descending(identities)
     nonce = new_nonce()
 
-    def build(shown: list[Any], count: int) -> tuple[str, dict[str, Any]]:
-        if count < len(remaining):
-            token: str | None = encode_page_token(PageCursor(cursor.zoom, cursor.offset + count, cursor.size))
-            expiry = TOKEN_LIFETIME_NOTE if cursor.zoom else ""
-        elif zoom_next:
-            token = encode_page_token(PageCursor(zoom_next, 0, cursor.size))
-            expiry = TOKEN_LIFETIME_NOTE
-        else:
-            token, expiry = None, ""
-        body = {**envelope, page.items: shown}
+    def resume_token(count: int) -> str | None:
+        if count < len(items):
+            last, upcoming = identities[count - 1], identities[count]
+            # With a sort key the key finds the place; without one, the next item's id does.
+            anchor = Anchor(last, None if last.key is not None else upcoming.id, descending)
+            return encode_page_token(PageCursor(cursor.zoom, cursor.size, anchor))
+        if not zoom_next:
+            return None
+        if count:
+            last = identities[-1]
+            anchor = Anchor(last, following if last.key is None else None, descending)
+            return encode_page_token(PageCursor(cursor.zoom, cursor.size, anchor))
+        return encode_page_token(PageCursor(zoom_next, cursor.size, cursor.anchor))
+
+    def build(shown: list[Any], count: int, body_envelope: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        token = resume_token(count)
+        expiry = TOKEN_LIFETIME_NOTE if token and (cursor.zoom or count == 0) else ""
+        body = {**body_envelope, page.items: shown}
         note = f"more: pass next_page_token={token}{expiry}" if token else "end of list"
         structured = {**body, "next_page_token": token} if token else body
         return _compose(body, [note], nonce), structured
@@ -317,20 +532,67 @@ def shape_page(
     built: dict[int, tuple[str, dict[str, Any]]] = {}
 
     def fits(count: int) -> bool:
-        built[count] = build(remaining[:count], count)
+        built[count] = build(items[:count], count, envelope)
         return len(built[count][0]) <= budget
 
-    count = _largest_fitting(len(remaining), fits)
-    if count == 0 and remaining:
-        # One item alone is over budget: it is still returned (never skipped), its strings cut.
-        def size(item: Any) -> int:
-            return len(build([item], 1)[0])
-
-        first = shrink_strings(remaining[0], size, budget)
-        text, structured = build([first], 1)
+    count = _largest_fitting(len(items), fits)
+    if count == 0 and items:
+        # One item alone is over budget: it is still returned (never skipped), cut to fit.
+        text, structured = _shortened_alone(items[0], envelope, lambda one, env: build(one, 1, env), budget)
     else:
-        text, structured = built[count] if count in built else build(remaining[:count], count)
+        text, structured = built[count] if count in built else build(items[:count], count, envelope)
     return ToolResult(text=text, structured=structured)
+
+
+def _shortened_alone(
+    item: Any,
+    envelope: dict[str, Any],
+    build: Callable[[list[Any], dict[str, Any]], tuple[str, dict[str, Any]]],
+    budget: int,
+) -> tuple[str, dict[str, Any]]:
+    """A lone item (and the page's other fields) cut to fit: long strings first, kept to
+    MIN_STRING_KEEP, then shorter; if that is not enough, its last fields."""
+    body = {"envelope": envelope, "item": item}
+
+    def size(value: dict[str, Any]) -> int:
+        return len(build([value["item"]], value["envelope"])[0])
+
+    for floor in (MIN_STRING_KEEP, 0):
+        body = shrink_strings(body, size, budget, floor=floor)
+    item = _elided(body["item"], lambda candidate: size({**body, "item": candidate}), budget)
+    return build([item], body["envelope"])
+
+
+def _elided(item: Any, size: Callable[[Any], int], budget: int) -> Any:
+    """Last resort for an item of many short fields: its last fields give way to one note of how
+    many were cut; the id stays, so the whole item can be fetched by it."""
+    if not isinstance(item, dict) or size(item) <= budget:
+        return item
+    names = [key for key in item if key not in _ID_FIELDS]
+    candidate = item
+    for count in range(1, len(names) + 1):
+        dropped = set(names[-count:])
+        kept = {key: value for key, value in item.items() if key not in dropped}
+        candidate = {**kept, "cut": f"{count} more fields: over the result budget"}
+        if size(candidate) <= budget:
+            break
+    return candidate
+
+
+def _descending(identities: list[Identity]) -> bool:
+    """Which way a list is sorted, from its items' keys; newest first unless they say otherwise."""
+    keys = [ident.key for ident in identities if ident.key is not None]
+    for first, second in itertools.pairwise(keys):
+        if first != second:
+            return first > second
+    return True
+
+
+def after_anchor(ident: Identity, anchor: Anchor) -> bool | None:
+    """Whether ``ident`` sorts strictly after the anchor; None when keys cannot tell."""
+    if ident.key is None or anchor.last.key is None or ident.key == anchor.last.key:
+        return None
+    return ident.key < anchor.last.key if anchor.descending else ident.key > anchor.last.key
 
 
 def _largest_fitting(total: int, fits: Callable[[int], bool]) -> int:

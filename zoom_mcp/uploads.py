@@ -3,10 +3,17 @@
 A model names a file by a path relative to ``ZOOM_MCP_UPLOAD_DIR``. Anything that would read
 outside that folder (``..``, an absolute path, a symlink pointing elsewhere) or that is not a
 regular file is refused, so a prompt-injected instruction cannot exfiltrate arbitrary files.
+
+The check and the read must agree even when someone who can write inside the folder swaps a
+folder for a symlink between them. So the path is resolved and checked once, and then opened
+one component at a time from the filesystem root, each relative to the folder opened before
+it, never following a symlink: a component swapped for a link after the check makes the open
+fail instead of leading outside.
 """
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import os
 import stat
@@ -62,24 +69,62 @@ def resolve_upload(folder: Path | None, name: str) -> Path:
     if not exists:
         raise ToolUsageError(f"No file '{name}' in the upload folder.")
     if not regular:
-        raise ToolUsageError(f"'{name}' is not a regular file.")
+        raise ToolUsageError(f"'{name}' is not a regular file (a pipe, device or folder cannot be sent).")
     return target
 
 
 def read_upload(path: Path) -> bytes:
-    """Read a resolved upload, refusing a file swapped for a symlink or non-file since it was checked."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    """Read a resolved upload (``resolve_upload``), refusing one changed since it was checked."""
     try:
-        fd = os.open(path, flags)
+        fd = _open_without_links(path)
     except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            raise ToolUsageError(
+                f"'{path.name}' changed while being opened (it, or a folder on its path, is now a link); not sent."
+            ) from exc
         raise ToolUsageError(f"Cannot read '{path.name}' ({exc.strerror}).") from exc
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise ToolUsageError(f"'{path.name}' is not a regular file.")
+            raise ToolUsageError(f"'{path.name}' is not a regular file (a pipe, device or folder cannot be sent).")
         if info.st_size > MAX_UPLOAD_BYTES:
             raise ToolUsageError(f"'{path.name}' is {info.st_size} bytes; the limit is {MAX_UPLOAD_BYTES}.")
         return handle.read()
+
+
+# Opening a pipe or a device must not wait for a writer or a carrier: the type is checked after.
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_without_links(path: Path) -> int:
+    """A read-only fd for the absolute, resolved ``path``, following no symlink at any component."""
+    if os.open not in os.supports_dir_fd or not hasattr(os, "O_NOFOLLOW"):
+        return _open_then_verify(path)
+    anchor, *folders, name = path.parts
+    directory = os.open(anchor, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for folder in folders:
+            inner = os.open(folder, _DIR_FLAGS, dir_fd=directory)
+            os.close(directory)
+            directory = inner
+        return os.open(name, _FILE_FLAGS, dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def _open_then_verify(path: Path) -> int:
+    """Where ``dir_fd`` is missing (Windows): open, then check the open file is the one the
+    resolved path names now, so a swap between the two is refused."""
+    fd = os.open(path, _FILE_FLAGS | getattr(os, "O_BINARY", 0))
+    try:
+        opened, named = os.fstat(fd), os.stat(path, follow_symlinks=False)
+        if path.resolve() != path or (opened.st_dev, opened.st_ino) != (named.st_dev, named.st_ino):
+            raise OSError(errno.ELOOP, "the path changed while it was opened")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _file_part(args: ToolInput, ctx: CallContext) -> tuple[str, bytes, str]:

@@ -13,9 +13,15 @@ from datetime import UTC, datetime
 class Clock:
     def __init__(self) -> None:
         self._offset = 0.0
+        self._frozen: float | None = None
 
     def now(self) -> float:
-        return time.time() + self._offset
+        return (time.time() if self._frozen is None else self._frozen) + self._offset
+
+    def freeze(self) -> None:
+        """Hold time still (``advance`` still moves it), so a rate window or an expiry does not
+        depend on how fast a busy machine answers."""
+        self._frozen = time.time()
 
     def now_ms(self) -> int:
         return int(self.now() * 1000)

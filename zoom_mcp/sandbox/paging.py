@@ -2,9 +2,13 @@
 
 A token carries a position and a fingerprint of the listing it belongs to (endpoint, user,
 filters), signed so clients cannot forge positions. Like Zoom's, it expires (15 minutes by
-default); an expired, forged or foreign token answers code 300. Positions are either offsets or
-the sort key of the last item served: a key cursor keeps "every item exactly once" even when
-items are added or removed between pages (new chat messages arrive while a client pages).
+default); an expired, forged or foreign token answers code 300.
+
+Zoom's chat tokens are opaque positions: a message posted between two page requests pushes
+every later page down by one, so a client sees an item twice (and a deleted one makes it skip
+an item) unless it guards against that. The sandbox does the same by default, so tests see
+what clients of Zoom see. ``PageTokens.keyset`` switches to key cursors (the sort key of the
+last item served), for lists that are sorted by a key and page exactly once under change.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ from zoom_mcp.sandbox.routing import SandboxError
 
 T = TypeVar("T")
 
-_MAC_BYTES = 12
+_MAC_BYTES = 8
+_FINGERPRINT_BYTES = 6
+_TIME_BYTES = 6
+_HEADER_BYTES = _FINGERPRINT_BYTES + _TIME_BYTES
 INVALID_TOKEN = "The next page token is either invalid or has expired."
 
 
@@ -39,13 +46,16 @@ def query_fingerprint(endpoint: str, user: str, query: Mapping[str, str], *ignor
 
 
 class PageTokens:
-    def __init__(self, ttl: float, clock: Clock, secret: bytes | None = None) -> None:
+    def __init__(self, ttl: float, clock: Clock, secret: bytes | None = None, *, keyset: bool = False) -> None:
         self.ttl = ttl
         self.clock = clock
+        self.keyset = keyset
         self._secret = secret or secrets.token_bytes(32)
 
     def encode(self, position: Any, fingerprint: str) -> str:
-        payload = json.dumps([position, fingerprint, round(self.clock.now(), 3)], separators=(",", ":")).encode()
+        """About as long as Zoom's (~32 characters): fingerprint, issue time, position, short MAC."""
+        issued = int(self.clock.now() * 1000).to_bytes(_TIME_BYTES, "big")
+        payload = bytes.fromhex(fingerprint)[:_FINGERPRINT_BYTES] + issued + json.dumps(position).encode()
         mac = hmac.new(self._secret, payload, hashlib.sha256).digest()[:_MAC_BYTES]
         return base64.urlsafe_b64encode(payload + mac).decode().rstrip("=")
 
@@ -54,12 +64,14 @@ class PageTokens:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
             expected = hmac.new(self._secret, payload, hashlib.sha256).digest()[:_MAC_BYTES]
-            if not hmac.compare_digest(mac, expected):
+            if len(raw) <= _HEADER_BYTES + _MAC_BYTES or not hmac.compare_digest(mac, expected):
                 raise ValueError("bad signature")
-            position, owner, issued = json.loads(payload)
+            owner = payload[:_FINGERPRINT_BYTES]
+            issued = int.from_bytes(payload[_FINGERPRINT_BYTES:_HEADER_BYTES], "big") / 1000
+            position = json.loads(payload[_HEADER_BYTES:])
         except ValueError as exc:
             raise invalid_token() from exc
-        if owner != fingerprint or self.clock.now() - issued > self.ttl:
+        if owner != bytes.fromhex(fingerprint)[:_FINGERPRINT_BYTES] or self.clock.now() - issued > self.ttl:
             raise invalid_token()
         return position
 
@@ -80,10 +92,11 @@ def paginate(
 ) -> tuple[list[T], str]:
     """One page of ``items`` and the token of the next (``""`` on the last page, as Zoom does).
 
-    Without ``sort_key`` the position is an offset. With it, ``items`` must be sorted by that
-    key (``descending`` says which way) and the position is the key of the last item served.
+    The position is an offset, as Zoom's is. With ``tokens.keyset`` and a ``sort_key``,
+    ``items`` must be sorted by that key (``descending`` says which way) and the position is
+    the key of the last item served.
     """
-    if sort_key is None:
+    if sort_key is None or not tokens.keyset:
         offset = tokens.decode(token, fingerprint) if token else 0
         if not isinstance(offset, int) or offset < 0:
             raise invalid_token()
