@@ -192,8 +192,9 @@ async def test_resuming_a_cut_mail_listing_fetches_only_rows_not_yet_returned() 
             spec, {"label_ids": ["INBOX"], "page_size": 20, "next_page_token": first.structured["next_page_token"]}
         )
         assert not second.is_error and second.structured is not None
-        # One metadata fetch per row still to return: rows of the first call are not fetched again.
-        assert calls_to(sandbox, "GET", "/messages/") - before == 20 - shown
+        # At most one metadata fetch per row still to return (the metadata cache may hold them all):
+        # rows of the first call are not fetched again.
+        assert calls_to(sandbox, "GET", "/messages/") - before <= 20 - shown
         ids = [row["id"] for row in first.structured["messages"] + second.structured["messages"]]
         assert len(ids) == len(set(ids))
 

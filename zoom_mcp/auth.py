@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import anyio
-import filelock
 import httpx2
 
 from zoom_mcp.config import Settings
@@ -389,6 +388,9 @@ def is_invalid_grant(exc: ZoomAuthError) -> bool:
 @contextlib.asynccontextmanager
 async def token_file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> AsyncIterator[None]:
     """Hold the cross-process lock on ``path`` (a ``.lock`` file beside it) for a refresh or a login."""
+    # Imported here: only user OAuth with a token file needs it, and every start would pay for it.
+    import filelock
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Not thread-local: it is acquired in a worker thread and released on the event loop's.
     lock = filelock.FileLock(path.with_name(path.name + ".lock"), mode=0o600, thread_local=False)

@@ -65,7 +65,8 @@ class ToolInput(BaseModel):
     not as a ``oneOf`` that model providers refuse at the schema root.
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Built on first validation: a server start does not pay for 80 models it may never call.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
@@ -176,6 +177,17 @@ def path_segment(value: str) -> str:
         raise PathSegmentError("is not valid text (unpaired surrogate)") from None
 
 
+# Path parameters naming whose chat or mailbox a call touches; the configured default is ``me``.
+SELF_PATH_PARAMS = frozenset({"userId", "email"})
+
+
+def is_user_level(granted: frozenset[str] | None) -> bool:
+    """Whether the granted scopes reach only the signed-in user's own data: no ``:admin`` scope,
+    classic or granular (a user-managed app, or a static token declared with such scopes).
+    Unknown scopes are not taken for user-level."""
+    return granted is not None and not any(scope.endswith(":admin") for scope in granted)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ToolSpec:
     """One MCP tool = one Zoom endpoint."""
@@ -259,7 +271,32 @@ class ToolSpec:
 
     @cached_property
     def input_schema(self) -> dict[str, Any]:
-        return lean_schema(self.input)
+        # Precomputed when the catalog is unchanged (zoom_mcp.served_schemas): no model build at start.
+        from zoom_mcp.served_schemas import precomputed
+
+        return precomputed(self) or lean_schema(self.input)
+
+    @cached_property
+    def own_account_fields(self) -> tuple[str, ...]:
+        """Optional path fields that pick whose data (``userId``, ``email``) and default to ``me``."""
+        return tuple(
+            name
+            for name, (wire, where) in self.locations.items()
+            if where is PATH and wire in SELF_PATH_PARAMS and not self.input.model_fields[name].is_required()
+        )
+
+    @cached_property
+    def user_level_input_schema(self) -> dict[str, Any]:
+        """The schema a user-level app serves: without the fields that would name another user or
+        mailbox, since such an app can only act as ``me`` (and left out, they are filled with it)."""
+        drop = set(self.own_account_fields)
+        if not drop:
+            return self.input_schema
+        schema = dict(self.input_schema)
+        schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k not in drop}
+        if "required" in schema:
+            schema["required"] = [k for k in schema["required"] if k not in drop]
+        return schema
 
     @cached_property
     def annotations(self) -> dict[str, Any]:

@@ -61,6 +61,7 @@ class CallContext:
         self.settings: Settings = executor.settings
         self.spec = spec
         self._executor = executor
+        self.caches = executor.caches
         # Set once a request that must not be repeated may have left: later failures say so.
         self.sent_unsafe = False
         # Set once any request may have left: before that, a failure says nothing was sent.
@@ -121,6 +122,8 @@ class Executor:
         # Waits for a slot in a per-second budget shared with other instances (remote mode).
         self._throttle = throttle
         self._rng = rng or random.Random()
+        # Per-server state hooks keep between calls, by name (mail metadata: zoom_mcp.mail_cache).
+        self.caches: dict[str, Any] = {}
         SECRETS.add_all(settings.secrets())
         SECRETS.add_client_credentials(settings.client_id, settings.client_secret)
         install_log_filter()

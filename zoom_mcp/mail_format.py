@@ -28,6 +28,7 @@ from mcp import types
 
 from zoom_mcp.catalog import Request, ToolInput, ToolSpec, path_segment
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
+from zoom_mcp.mail_cache import metadata_for
 from zoom_mcp.mime import (
     ENCRYPTED_NOTE,
     Attachment,
@@ -36,7 +37,7 @@ from zoom_mcp.mime import (
     build_message,
     encode_raw,
     header_map,
-    html_to_text,
+    html_excerpt,
     is_encrypted,
     read_payload,
     readable_date,
@@ -303,12 +304,11 @@ def message_view(data: Mapping[str, Any], body_chars: int) -> dict[str, Any]:
         view["encrypted"] = ENCRYPTED_NOTE
         return _compact(view)
     if content.text is not None and content.text.strip():
-        body = content.text.strip()
+        view["body"] = truncate(content.text.strip(), body_chars)
     elif content.html is not None:
-        body = html_to_text(content.html)
+        view["body"] = html_excerpt(content.html, body_chars)
     else:
-        body = html_lib.unescape(data.get("snippet") or "")
-    view["body"] = truncate(body, body_chars)
+        view["body"] = truncate(html_lib.unescape(data.get("snippet") or ""), body_chars)
     view["attachments"] = [_compact(item) for item in content.attachments]
     view["parts"] = [_compact(item) for item in content.inline_parts]
     return _compact(view)
@@ -471,9 +471,14 @@ async def decode_message_list(data: Any, args: ToolInput, ctx: CallContext) -> d
     listed = (data or {}).get("messages") or []
     root = _mailbox_root(ctx, args)
     query = {"format": "metadata", "metadataHeaders": LIST_HEADERS}
-    results = await _fetch_all(
-        ctx, [Request(method="GET", path=f"{root}/messages/{_segment(item['id'])}", query=query) for item in listed]
-    )
+
+    async def fetch(ids: list[str]) -> list[Any]:
+        return await _fetch_all(
+            ctx, [Request(method="GET", path=f"{root}/messages/{_segment(i)}", query=query) for i in ids]
+        )
+
+    # Rows already seen cost nothing beyond one history request that keeps their labels current.
+    results = await metadata_for(ctx, root, [str(item["id"]) for item in listed], fetch)
     rows = []
     for item, result in zip(listed, results, strict=True):
         if isinstance(result, ZoomAPIError):

@@ -22,6 +22,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, parsedate_to_datetime
+from functools import lru_cache
 from typing import Any, cast
 
 # CRLF line endings, as RFC 5322 requires on the wire, and 7-bit clean bodies (quoted-printable
@@ -383,6 +384,37 @@ def html_to_text(html: str) -> str:
     lines = [line.rstrip() for line in text.splitlines()]
     # inscriptis mirrors the layout's vertical space; a model gains nothing from blank runs.
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# Converting a long HTML body costs far more than everything else in a read, and all but the first
+# ``limit`` characters are cut anyway: a first pass converts twice the budget's worth of HTML; when
+# that text falls short, the next pass is sized from the text-per-HTML ratio seen so far. The cut is
+# at a tag's start and the text must pass the budget by a margin, so no line shown sits at the cut.
+HTML_FIRST_PASS_MIN = 4096
+HTML_CUT_MARGIN = 200
+# Bodies are immutable content: the same HTML read again (a re-read, a thread after the message)
+# converts once. Keyed by the HTML itself, so a changed draft or another mailbox never hits.
+HTML_CACHE_SIZE = 128
+
+
+@lru_cache(maxsize=HTML_CACHE_SIZE)
+def html_excerpt(html: str, limit: int) -> str:
+    """The text of ``html`` cut to ``limit`` characters (with the note), converting only a prefix."""
+    if limit <= 0:
+        return html_to_text(html)
+    size = max(HTML_FIRST_PASS_MIN, 2 * limit)
+    while size < len(html):
+        cut = html.rfind("<", 0, size)
+        if cut <= 0:
+            break
+        text = html_to_text(html[:cut])
+        if len(text) > limit + HTML_CUT_MARGIN:
+            # The rest is not converted: its length is estimated from the part that was.
+            rest = max(len(text) - limit, round(len(text) * len(html) / cut) - limit)
+            return f"{text[:limit].rstrip()}\n[… about {rest:,} more characters not shown]"
+        wanted = (limit + HTML_CUT_MARGIN) * cut / max(len(text), 1)
+        size = max(size + HTML_FIRST_PASS_MIN, round(wanted * 1.25))
+    return truncate(html_to_text(html), limit)
 
 
 def truncate(text: str, limit: int) -> str:

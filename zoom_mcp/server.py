@@ -30,7 +30,7 @@ from mcp.shared.subscriptions import PromptsListChanged, ToolsListChanged
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
 from zoom_mcp import __version__, confirm, progress
-from zoom_mcp.catalog import ToolInput, ToolSpec
+from zoom_mcp.catalog import ToolInput, ToolSpec, is_user_level
 from zoom_mcp.config import Settings
 from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.registry import Selection, select
@@ -78,12 +78,17 @@ WAITING_FOR_FIRST = "waiting for the identical call already in flight"
 REPEAT = "repeat"
 
 
-def to_tool(spec: ToolSpec) -> types.Tool:
+def served_schema(spec: ToolSpec, user_level: bool) -> dict[str, Any]:
+    """A user-level app can only act as ``me``: its tools take no user or mailbox parameter."""
+    return spec.user_level_input_schema if user_level else spec.input_schema
+
+
+def to_tool(spec: ToolSpec, user_level: bool = False) -> types.Tool:
     return types.Tool(
         name=spec.name,
         title=spec.title,
         description=spec.description,
-        input_schema=spec.input_schema,
+        input_schema=served_schema(spec, user_level),
         annotations=types.ToolAnnotations.model_validate(spec.annotations),
     )
 
@@ -219,6 +224,7 @@ class ZoomServer(Server[dict[str, Any]]):
         self.bus = InMemorySubscriptionBus()
         self._granted: frozenset[str] | None = None
         self._specs: dict[str, ToolSpec] = {}
+        self._user_level = False
         self._tools: list[types.Tool] = []
         self._scopes_settled = anyio.Event()
         self._probe_started = False
@@ -278,12 +284,14 @@ class ZoomServer(Server[dict[str, Any]]):
 
     def _apply(self, granted: frozenset[str] | None, *, announce: bool = True) -> bool:
         chosen, line = registration_report(self.catalog, self.selection, granted)
-        changed = [s.name for s in chosen] != list(self._specs)
+        user_level = is_user_level(granted)
+        changed = [s.name for s in chosen] != list(self._specs) or user_level != self._user_level
         self._granted = granted
         if changed:
             # Built only when the list changes: the probe and each renewal usually confirm it.
             self._specs = {spec.name: spec for spec in chosen}
-            self._tools = [to_tool(spec) for spec in chosen]
+            self._user_level = user_level
+            self._tools = [to_tool(spec, user_level) for spec in chosen]
         # Auth reports a change and the probe confirms it: say it once.
         if announce and line != self._last_report:
             log.info("%s", line)
@@ -377,7 +385,7 @@ class ZoomServer(Server[dict[str, Any]]):
 
     def _input_schema(self, name: str) -> dict[str, Any] | None:
         spec = self._specs.get(name)
-        return spec.input_schema if spec else None
+        return served_schema(spec, self._user_level) if spec else None
 
     async def _list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.bench import catalog_tokens, coldstart, load, overhead, result_tokens, roundtrips
+from tests.bench import catalog_tokens, coldstart, load, overhead, peer, result_tokens, roundtrips
 from tests.bench.common import Figure, Unavailable, na
 from tests.bench.report import text_table, write
 
@@ -31,8 +31,9 @@ SECTIONS: dict[str, tuple[Callable[..., Any], float]] = {
     "overhead": (overhead.run, 120),
     "coldstart": (coldstart.run, 180),
     "load": (load.run, 150),
+    "peer": (peer.run, 420),
 }
-TIMED = ("overhead", "coldstart", "load")
+TIMED = ("overhead", "coldstart", "load", "peer")
 
 
 def cpu_seconds() -> tuple[float, float]:

@@ -51,7 +51,8 @@ TASKS: list[tuple[str, Callable[[Stack], Awaitable[list[Outcome]]]]] = [
 
 async def run(quick: bool) -> list[Figure]:
     figures: list[Figure] = []
-    async with stack() as s:
+    # structuredContent on: the tasks find ids in it; calls and requests do not depend on it.
+    async with stack(structured_content=True) as s:
         for label, task in TASKS:
             try:
                 outcomes = await task(s)

@@ -94,7 +94,8 @@ class Sandbox:
         seed_mail = mail_seeder()
         if seed_mail is not None:
             extra = _mail_kwargs(seed_mail, seed, self.clock, mail_options)
-            self.state.mail = seed_mail(list(self.state.users), **extra)
+            users = list(self.state.users)
+            self.state.mail_seeder = lambda: seed_mail(users, **extra)
 
         self.handlers = HandlerTable(CHAT_HANDLERS, mail_handlers())
         self.missing_handlers = self.handlers.missing(self.specs)

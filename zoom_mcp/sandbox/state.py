@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,12 +146,27 @@ class SandboxState:
     clock: Clock
     ids: Ids
     outsiders: list[User] = field(default_factory=list)  # users of other accounts (external contacts)
-    mail: Any = None  # the mail part's state, when that part is installed
+    # The mail part's state, when that part is installed: seeded on first use (``mail_seeder``), so a
+    # start that answers tools/list before any mail call does not compose hundreds of messages.
+    mail_seeder: Callable[[], Any] | None = field(default=None, repr=False)
+    _mail: Any = field(default=None, repr=False)
     pages: Any = None  # the PageTokens every list endpoint signs its next_page_token with
     # "history": a message listing's `date` ends the window; "day": only that UTC day (unconfirmed).
     message_date_window: str = "history"
     # Members one invite / create call may add: 5 per Zoom's spec, 20 per ZoomNet (CONFLICT).
     invite_limit: int = 5
+
+    @property
+    def mail(self) -> Any:
+        if self._mail is None and self.mail_seeder is not None:
+            seeder, self.mail_seeder = self.mail_seeder, None
+            self._mail = seeder()
+        return self._mail
+
+    @mail.setter
+    def mail(self, value: Any) -> None:
+        self.mail_seeder = None
+        self._mail = value
 
     @property
     def owner(self) -> User:
