@@ -85,6 +85,16 @@ async def test_users_get_their_own_data_scopes_and_writes(zoom: tuple[Sandbox, s
         assert await tool_names(bruno) == everything
         assert "mail_list_messages" in reading and "mail_create_draft" not in reading
         assert reading < everything
+        # A user whose grant has no :admin scope acts only on their own data: no mailbox parameter.
+        schemas = {}
+        for name, signed in (("avery", avery), ("chioma", chioma)):
+            async with (
+                signed.http_client() as http,
+                Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c,
+            ):
+                listed = {tool.name: tool for tool in (await c.list_tools()).tools}
+            schemas[name] = listed["mail_list_messages"].input_schema["properties"]
+        assert "mailbox" in schemas["avery"] and "mailbox" not in schemas["chioma"]
         # Prompts too: only those whose tools the user has.
         async with chioma.http_client() as http, Client(streamable_http_client(f"{public}/mcp", http_client=http)) as c:
             few = {prompt.name for prompt in (await c.list_prompts()).prompts}

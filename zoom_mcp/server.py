@@ -374,7 +374,8 @@ class ZoomServer(Server[dict[str, Any]]):
         view = self._views.get(granted)
         if view is None:
             chosen = select(self.catalog, granted, self.selection)
-            view = ({spec.name: spec for spec in chosen}, [to_tool(spec) for spec in chosen])
+            user_level = is_user_level(granted)
+            view = ({spec.name: spec for spec in chosen}, [to_tool(spec, user_level) for spec in chosen])
             self._views[granted] = view
             while len(self._views) > MAX_TRACKED_SESSIONS:
                 self._views.popitem(last=False)
