@@ -8,7 +8,7 @@ the server and the sandbox behind it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -145,3 +145,28 @@ def zoom_specs() -> dict[str, dict[str, Any]]:
     from tests.zoom_spec import require_specs
 
     return require_specs()
+
+
+# ---- remote mode: a sandbox Zoom on a loopback port, and PostgreSQL ----------------------------
+
+
+@pytest.fixture
+def zoom() -> Iterator[tuple[Sandbox, str]]:
+    """A sandbox Zoom set up for remote mode, served on a loopback port, and its base URL."""
+    from tests.local_servers import served_sandbox
+    from tests.remote_parts import remote_sandbox
+
+    sandbox = remote_sandbox()
+    with served_sandbox(sandbox) as port:
+        yield sandbox, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    """A PostgreSQL URL: ZOOM_MCP_TEST_POSTGRES_URL (CI starts one), else a throwaway cluster."""
+    from tests.remote_parts import postgres_cluster
+
+    with postgres_cluster() as url:
+        if url is None:
+            pytest.skip("no PostgreSQL: neither ZOOM_MCP_TEST_POSTGRES_URL nor initdb/pg_ctl (and runuser as root)")
+        yield url

@@ -8,7 +8,6 @@ import json
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -16,24 +15,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx2
 import pytest
 
-from tests.local_servers import served_sandbox
-from tests.remote_parts import CLIENT_REDIRECT, as_user, browse, instances, remote_sandbox, server_env
+from tests.remote_parts import CLIENT_REDIRECT, as_user, browse, instances, server_env
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 TABLES = ("oauth_clients", "sign_ins", "auth_codes", "grants", "tokens", "zoom_users")
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def zoom() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = remote_sandbox()
-    with served_sandbox(sandbox) as port:
-        yield sandbox, f"http://127.0.0.1:{port}"
 
 
 def pkce() -> tuple[str, str]:

@@ -14,24 +14,11 @@ import pytest
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.local_servers import served_sandbox
-from tests.remote_parts import SignedInClient, as_user, instances, remote_sandbox, server_env
+from tests.remote_parts import SignedInClient, as_user, instances, server_env
 from zoom_mcp import cli
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def zoom() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = remote_sandbox()
-    with served_sandbox(sandbox) as port:
-        yield sandbox, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

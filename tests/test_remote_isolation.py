@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -13,8 +12,7 @@ from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from tests.local_servers import served_sandbox
-from tests.remote_parts import SignedInClient, as_user, instances, remote_sandbox, server_env
+from tests.remote_parts import SignedInClient, as_user, instances, server_env
 from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -24,18 +22,6 @@ BRUNO = "bruno.alvarez@northwind.example"
 CHIOMA = "chioma.okafor@northwind.example"
 # What the app grants the third user: mail reading, and who signed in.
 READ_MAIL = "mail:read user:read:user"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def zoom() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = remote_sandbox()
-    with served_sandbox(sandbox) as port:
-        yield sandbox, f"http://127.0.0.1:{port}"
 
 
 def text(result: types.CallToolResult) -> str:

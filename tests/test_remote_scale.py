@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,12 @@ import pytest
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.local_servers import served_sandbox
 from tests.remote_parts import (
     RoundRobin,
     SignedInClient,
     as_user,
     fresh_database,
     instances,
-    postgres_cluster,
-    remote_sandbox,
     server_env,
 )
 from zoom_mcp.sandbox import Sandbox
@@ -42,31 +39,11 @@ CALLS_PER_ROUND = 8
 ROUNDS = 3
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_cluster() as url:
-        if url is None:
-            pytest.skip("no PostgreSQL: neither ZOOM_MCP_TEST_POSTGRES_URL nor initdb/pg_ctl (and runuser as root)")
-        yield url
-
-
 @pytest.fixture(params=["postgresql", "sqlite"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "shared.db")
     return asyncio.run(fresh_database(request.getfixturevalue("postgres")))
-
-
-@pytest.fixture
-def zoom() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = remote_sandbox()
-    with served_sandbox(sandbox) as port:
-        yield sandbox, f"http://127.0.0.1:{port}"
 
 
 @asynccontextmanager

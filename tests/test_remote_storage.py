@@ -4,12 +4,12 @@ shared rate budget, each used by two "instances" (two connections) of one databa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.remote_parts import fresh_database, postgres_cluster
+from tests.remote_parts import fresh_database
 from zoom_mcp.remote.database import Database, open_database
 from zoom_mcp.remote.migrations import MIGRATIONS
 from zoom_mcp.remote.rate_budget import PLAN_LIMITS, SharedRateBudget
@@ -17,19 +17,6 @@ from zoom_mcp.remote.write_store import SqlWriteStore
 from zoom_mcp.write_dedupe import WriteOutcome
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_cluster() as url:
-        if url is None:
-            pytest.skip("no PostgreSQL: neither ZOOM_MCP_TEST_POSTGRES_URL nor initdb/pg_ctl (and runuser as root)")
-        yield url
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
