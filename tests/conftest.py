@@ -19,9 +19,9 @@ from mcp import Client
 from zoom_mcp.config import Settings
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
     from zoom_mcp.sandbox import Sandbox
-    from zoom_mcp.server import ZoomServer
+    from zoom_mcp.serving.server import ZoomServer
 
 # Never resolved: the ASGI transport routes every request to the sandbox app in-process.
 SANDBOX_URL = "http://sandbox.test"
@@ -39,7 +39,7 @@ def sandbox_settings(sandbox: Sandbox, env: Mapping[str, str] | None = None) -> 
 
 def sandbox_executor(sandbox: Sandbox, settings: Settings) -> Executor:
     # Imported here so test modules that need none of this still collect while parts are missing.
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
 
     return Executor(settings, transport=httpx2.ASGITransport(app=sandbox.app))
 
@@ -88,7 +88,7 @@ async def open_server(
     sandbox: Sandbox, env: Mapping[str, str] | None = None, **server_kwargs: Any
 ) -> AsyncIterator[ZoomServer]:
     """A ZoomServer on its own executor against ``sandbox``."""
-    from zoom_mcp.server import ZoomServer
+    from zoom_mcp.serving.server import ZoomServer
 
     settings = sandbox_settings(sandbox, env)
     async with sandbox_executor(sandbox, settings) as executor:

@@ -13,7 +13,9 @@ import anyio
 import httpx2
 import pytest
 
-from zoom_mcp.auth import (
+from zoom_mcp.catalog import ToolInput, ToolSpec
+from zoom_mcp.config import Settings
+from zoom_mcp.engine.auth import (
     AccountCredentialsAuth,
     MissingAuth,
     RefreshTokenAuth,
@@ -21,10 +23,8 @@ from zoom_mcp.auth import (
     auth_from_settings,
     fingerprint,
 )
-from zoom_mcp.catalog import ToolInput, ToolSpec
-from zoom_mcp.config import Settings
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.errors import ToolUsageError, ZoomAuthError
-from zoom_mcp.executor import Executor
 from zoom_mcp.scopes import needs
 
 S2S: dict[str, Any] = {"account_id": "acct-1", "client_id": "client-1", "client_secret": "client-secret-value-1"}

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from zoom_mcp.catalog import PATH, ToolSpec
-from zoom_mcp.confirm import confirmation_message
-from zoom_mcp.registry import Selection, select
+from zoom_mcp.catalog.registry import Selection, select
+from zoom_mcp.serving.confirm import confirmation_message
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 # Every Team Chat endpoint the server exposes: (method, path, host).

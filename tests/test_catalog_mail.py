@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from zoom_mcp.catalog import LOCAL, ToolSpec
+from zoom_mcp.codecs.mail_format import label_changes
 from zoom_mcp.errors import ToolUsageError
-from zoom_mcp.mail_format import label_changes
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 from zoom_mcp.tools._common import LabelChangeInput
 

@@ -11,11 +11,17 @@ from typing import Any
 import pytest
 
 from zoom_mcp.catalog import BODY, QUERY, Request, ToolInput, ToolSpec
-from zoom_mcp.chat_format import compact_member, compact_message, decode_channels, decode_message, decode_messages
+from zoom_mcp.codecs.chat_format import (
+    compact_member,
+    compact_message,
+    decode_channels,
+    decode_message,
+    decode_messages,
+)
+from zoom_mcp.codecs.uploads import MAX_UPLOAD_BYTES, resolve_upload
 from zoom_mcp.config import Settings
 from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.tools import BY_NAME
-from zoom_mcp.uploads import MAX_UPLOAD_BYTES, resolve_upload
 
 
 @dataclass

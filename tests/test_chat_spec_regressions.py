@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import sandbox_executor, sandbox_settings
 from tests.test_spec_chat import BRUNO, CASES, CHECKED, CHIOMA, Seed
-from zoom_mcp.chat_format import emoji_char, emoji_code
+from zoom_mcp.catalog.registry import select
 from zoom_mcp.cli import run
-from zoom_mcp.executor import Executor
-from zoom_mcp.registry import select
+from zoom_mcp.codecs.chat_format import emoji_char, emoji_code
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tools import BY_NAME
 

@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from zoom_mcp import transports
+from zoom_mcp.catalog.registry import select
 from zoom_mcp.cli import run
 from zoom_mcp.config import ENVIRONMENT
-from zoom_mcp.registry import select
 from zoom_mcp.scopes import parse_scopes
+from zoom_mcp.serving import transports
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 CHAT_READ = "chat_message:read chat_channel:read"

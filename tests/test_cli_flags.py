@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.local_servers import Recorder, recording_server
+from zoom_mcp.catalog.registry import select
 from zoom_mcp.cli import run
 from zoom_mcp.config import BOOLEANS, Settings
-from zoom_mcp.registry import select
 from zoom_mcp.tools import ALL_TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,8 +22,8 @@ import mcp.types as types
 import pytest
 
 from zoom_mcp.catalog import ToolSpec
-from zoom_mcp.registry import Selection, select
-from zoom_mcp.server import to_tool
+from zoom_mcp.catalog.registry import Selection, select
+from zoom_mcp.serving.server import to_tool
 from zoom_mcp.tools import ALL_TOOLS
 
 Schema = dict[str, Any]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from zoom_mcp.catalog.registry import OPT_IN_TOOLSETS, Selection, select, unknown_names
 from zoom_mcp.cli import run
-from zoom_mcp.registry import OPT_IN_TOOLSETS, Selection, select, unknown_names
 from zoom_mcp.tools import ALL_TOOLS
 
 IM = {spec.name for spec in ALL_TOOLS if spec.toolset == "chat_im"}

@@ -24,11 +24,11 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.types import ASGIApp
 
-from zoom_mcp import transports
-from zoom_mcp.registry import select
+from zoom_mcp.catalog.registry import select
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.scopes import parse_scopes
-from zoom_mcp.server import CANCELLED
+from zoom_mcp.serving import transports
+from zoom_mcp.serving.server import CANCELLED
 from zoom_mcp.tools import ALL_TOOLS
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from tests.conftest import MODES, STRUCTURED
-from zoom_mcp.registry import select
+from zoom_mcp.catalog.registry import select
 from zoom_mcp.scopes import parse_scopes
-from zoom_mcp.server import CANCELLED
+from zoom_mcp.serving.server import CANCELLED
 from zoom_mcp.tools import ALL_TOOLS
 
 if TYPE_CHECKING:

@@ -14,13 +14,13 @@ import pytest
 from mcp.shared.exceptions import MCPError
 
 from tests.conftest import MODES, STRUCTURED
-from zoom_mcp.progress import FIRST_REPORT
+from zoom_mcp.engine.progress import FIRST_REPORT
 from zoom_mcp.tools import ALL_TOOLS
 
 if TYPE_CHECKING:
     from conftest import ClientFactory
 
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
     from zoom_mcp.sandbox import Sandbox
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]

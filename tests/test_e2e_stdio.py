@@ -13,8 +13,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from zoom_mcp.registry import select
-from zoom_mcp.server import CANCELLED
+from zoom_mcp.catalog.registry import select
+from zoom_mcp.serving.server import CANCELLED
 from zoom_mcp.tools import ALL_TOOLS
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]

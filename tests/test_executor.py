@@ -16,11 +16,11 @@ from pydantic import Field
 
 from zoom_mcp.catalog import BODY, LOCAL, QUERY, Page, Request, ToolInput, ToolSpec, page_size
 from zoom_mcp.config import Settings
+from zoom_mcp.engine.executor import CallContext, Executor
+from zoom_mcp.engine.redact import SECRETS, install_log_filter
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.engine.retry import parse_retry_after, qps_wait
 from zoom_mcp.errors import ToolUsageError
-from zoom_mcp.executor import CallContext, Executor
-from zoom_mcp.redact import SECRETS, install_log_filter
-from zoom_mcp.results import ToolResult
-from zoom_mcp.retry import parse_retry_after, qps_wait
 from zoom_mcp.scopes import needs
 
 TOKEN = "static-access-token-0001"

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import Executor
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tools import BY_NAME
 

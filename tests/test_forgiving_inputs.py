@@ -17,9 +17,9 @@ import pytest
 from pydantic import ValidationError
 
 from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.registry import select
+from zoom_mcp.codecs.mime import check_address
 from zoom_mcp.config import Settings
-from zoom_mcp.mime import check_address
-from zoom_mcp.registry import select
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 if TYPE_CHECKING:

@@ -43,7 +43,7 @@ from mcp import Client
 from tests.conftest import sandbox_settings
 from tests.test_hardening import outside_fence
 from zoom_mcp.catalog import DOT_SEGMENTS, is_placeholder
-from zoom_mcp.redact import variants
+from zoom_mcp.engine.redact import variants
 from zoom_mcp.tools import BY_NAME
 
 pytestmark = pytest.mark.timeout(600)
@@ -240,9 +240,9 @@ def _harvest(text: str) -> set[str]:
 
 @contextmanager
 def fuzz_rig(tmp_path: Path) -> Iterator[Rig]:
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
     from zoom_mcp.sandbox import Sandbox
-    from zoom_mcp.server import ZoomServer
+    from zoom_mcp.serving.server import ZoomServer
 
     uploads = tmp_path / "uploads"
     uploads.mkdir()

@@ -19,13 +19,13 @@ import httpx2
 import pytest
 
 from tests.conftest import SANDBOX_URL, sandbox_executor, sandbox_settings
-from zoom_mcp.confirm import confirmation_message
-from zoom_mcp.redact import Redactor
+from zoom_mcp.engine.redact import Redactor
+from zoom_mcp.serving.confirm import confirmation_message
 from zoom_mcp.tools import BY_NAME
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import Executor
-    from zoom_mcp.results import ToolResult
+    from zoom_mcp.engine.executor import Executor
+    from zoom_mcp.engine.results import ToolResult
     from zoom_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio

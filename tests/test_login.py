@@ -213,7 +213,7 @@ def test_the_authorize_page_refuses_an_unknown_client_or_redirect() -> None:
 @pytest.mark.anyio
 async def test_logout_without_a_login_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from zoom_mcp.config import Settings
-    from zoom_mcp.login import logout
+    from zoom_mcp.serving.login import logout
 
     settings = Settings(client_id="sandbox-client", client_secret="sandbox-secret", token_file=tmp_path / "t.json")
     assert await logout(settings, transport=Sandbox().transport()) == 0
@@ -224,9 +224,9 @@ async def test_logout_without_a_login_says_so(tmp_path: Path, capsys: pytest.Cap
 async def test_logout_deletes_the_file_even_when_zoom_does_not_confirm(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from zoom_mcp.auth import write_token_file
     from zoom_mcp.config import Settings
-    from zoom_mcp.login import logout
+    from zoom_mcp.engine.auth import write_token_file
+    from zoom_mcp.serving.login import logout
 
     path = tmp_path / "t.json"
     write_token_file(path, {"refresh_token": "some-refresh-token", "user": "avery.chen@northwind.example"})

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from zoom_mcp import mime
-from zoom_mcp.mail_format import message_view
+from zoom_mcp.codecs import mime
+from zoom_mcp.codecs.mail_format import message_view
 
 
 def b64url(data: bytes) -> str:

@@ -14,10 +14,10 @@ import pytest
 from mcp import types
 
 from zoom_mcp.catalog import Request, ToolInput, ToolSpec
+from zoom_mcp.codecs.mime import b64url_decode, parse_raw
 from zoom_mcp.config import Settings
+from zoom_mcp.engine.results import ToolResult
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
-from zoom_mcp.mime import b64url_decode, parse_raw
-from zoom_mcp.results import ToolResult
 from zoom_mcp.tools import BY_NAME
 
 Responder = Callable[[Request], Any]
@@ -494,7 +494,7 @@ async def test_label_changes_report_only_the_new_labels() -> None:
 
 
 def test_list_row_shows_the_thread_id_only_when_it_is_another_message() -> None:
-    from zoom_mcp.mail_format import message_row
+    from zoom_mcp.codecs.mail_format import message_row
 
     first = message_row({"id": "M1", "threadId": "M1", "labelIds": ["INBOX"]})
     reply = message_row({"id": "M2", "threadId": "M1", "labelIds": ["INBOX"]})

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tests.test_mail_hooks import FakeContext, decode, encode
+from zoom_mcp.codecs.mime import b64url_decode, parse_raw
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import Executor
-from zoom_mcp.mime import b64url_decode, parse_raw
-from zoom_mcp.results import ToolResult
+from zoom_mcp.engine.executor import Executor
+from zoom_mcp.engine.results import ToolResult
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.mail_store import MailOptions
 from zoom_mcp.tools import BY_NAME

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zoom_mcp.mail_format import message_view
-from zoom_mcp.mime import (
+from zoom_mcp.codecs.mail_format import message_view
+from zoom_mcp.codecs.mime import (
     ENCRYPTED_NOTE,
     Attachment,
     ReplyContext,

@@ -20,7 +20,7 @@ import pytest
 
 from zoom_mcp.catalog import Request
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import CallContext, Executor
+from zoom_mcp.engine.executor import CallContext, Executor
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tools import BY_NAME
 

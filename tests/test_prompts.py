@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
+from zoom_mcp.serving.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.tools import BY_NAME
 
 PROMPTS = load_prompts()

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.remote_parts import fresh_database
+from zoom_mcp.engine.write_dedupe import WriteOutcome
 from zoom_mcp.remote.database import Database, open_database
 from zoom_mcp.remote.migrations import MIGRATIONS
 from zoom_mcp.remote.rate_budget import PLAN_LIMITS, SharedRateBudget
 from zoom_mcp.remote.write_store import SqlWriteStore
-from zoom_mcp.write_dedupe import WriteOutcome
 
 pytestmark = pytest.mark.anyio
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from zoom_mcp import served_schemas
-from zoom_mcp.catalog import lean_schema
+from zoom_mcp.catalog import lean_schema, served_schemas
 from zoom_mcp.tools import ALL_TOOLS
 
 REGENERATE = "regenerate with: python -m zoom_mcp.served_schemas"

@@ -22,11 +22,11 @@ from pydantic import ValidationError
 
 from tests.conftest import MODES
 from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.registry import Selection, select
 from zoom_mcp.config import Settings
-from zoom_mcp.confirm import confirmation_message
-from zoom_mcp.registry import Selection, select
-from zoom_mcp.results import ToolResult
-from zoom_mcp.server import CANCELLED, ZoomServer, registration_report, to_tool
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.serving.confirm import confirmation_message
+from zoom_mcp.serving.server import CANCELLED, ZoomServer, registration_report, to_tool
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 pytestmark = pytest.mark.anyio

@@ -13,10 +13,8 @@ from pydantic import Field
 
 from zoom_mcp.catalog import Page, ToolInput, ToolSpec, page_size
 from zoom_mcp.config import Settings
-from zoom_mcp.errors import ToolUsageError
-from zoom_mcp.executor import Executor
-from zoom_mcp.scopes import needs
-from zoom_mcp.shaping import (
+from zoom_mcp.engine.executor import Executor
+from zoom_mcp.engine.shaping import (
     Anchor,
     Identity,
     PageCursor,
@@ -27,6 +25,8 @@ from zoom_mcp.shaping import (
     shape_page,
     shape_result,
 )
+from zoom_mcp.errors import ToolUsageError
+from zoom_mcp.scopes import needs
 
 PAGE = Page(items="messages")
 

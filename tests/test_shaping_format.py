@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from zoom_mcp.shaping import compact
-from zoom_mcp.text_format import render
+from zoom_mcp.engine.shaping import compact
+from zoom_mcp.engine.text_format import render
 
 SENDERS = [
     ("jane.doe@example.com", "Jane Doe", "u7Xk2LmQRsaZ1pBvN3cD0w"),

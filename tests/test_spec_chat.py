@@ -28,7 +28,7 @@ from tests.spec_check import (
     failures_for,
 )
 from tests.zoom_spec import find_operation
-from zoom_mcp.executor import Executor
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.chat_reports import session_id
 from zoom_mcp.sandbox.state import SandboxState

@@ -35,7 +35,7 @@ from tests.spec_check import (
 from tests.zoom_spec import operations, require_specs
 from zoom_mcp import cli
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import Executor
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.sandbox import Sandbox, mime_tree
 from zoom_mcp.sandbox.mail_store import Mailbox
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME

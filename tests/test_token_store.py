@@ -11,7 +11,8 @@ import httpx2
 import pytest
 
 from tests.loopback import ROOT, served, user_app_env
-from zoom_mcp.auth import (
+from zoom_mcp.config import Settings
+from zoom_mcp.engine.auth import (
     LOGIN_FIX,
     RefreshTokenAuth,
     auth_from_settings,
@@ -19,7 +20,6 @@ from zoom_mcp.auth import (
     token_file_for,
     write_token_file,
 )
-from zoom_mcp.config import Settings
 from zoom_mcp.errors import ZoomAuthError
 from zoom_mcp.sandbox import Sandbox
 

@@ -16,12 +16,12 @@ import anyio
 import httpx2
 import pytest
 
+from zoom_mcp.codecs.uploads import read_upload, resolve_upload
 from zoom_mcp.config import Settings
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.errors import ToolUsageError
-from zoom_mcp.executor import Executor
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.tools import BY_NAME
-from zoom_mcp.uploads import read_upload, resolve_upload
 
 UPLOADS = 400
 INSIDE = b"inside the upload folder"

@@ -12,9 +12,9 @@ from mcp import Client
 
 from zoom_mcp.catalog import is_user_level
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import Executor
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import ZoomServer
+from zoom_mcp.serving.server import ZoomServer
 from zoom_mcp.tools import BY_NAME
 
 USER_LEVEL = "chat_message:read chat_message:write chat_channel:read chat_channel:write mail:read mail:write"

@@ -7,7 +7,7 @@ from functools import partial
 import anyio
 import pytest
 
-from zoom_mcp.write_dedupe import (
+from zoom_mcp.engine.write_dedupe import (
     INTERRUPTED,
     WINDOW,
     MemoryWriteStore,

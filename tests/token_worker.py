@@ -12,7 +12,7 @@ import time
 import anyio
 
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import Executor
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.tools import ALL_TOOLS
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
 from zoom_mcp.catalog import LOCAL, ToolInput, page_size, path_segment
-from zoom_mcp.mime import check_address, check_header_value
+from zoom_mcp.codecs.mime import check_address, check_header_value
 
 
 def _path_id(value: str | None) -> str | None:

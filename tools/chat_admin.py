@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, WRITE, Page, ToolInput, defaults, page_size
-from zoom_mcp.chat_format import decode_channel, decode_channels, decode_members
+from zoom_mcp.codecs.chat_format import decode_channel, decode_channels, decode_members
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChannelId, ChatPageToken
 from zoom_mcp.tools._scopes import channel_read, channel_write

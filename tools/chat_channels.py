@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field, PlainSerializer
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, LOCAL, READ, WRITE, Page, ToolInput, defaults, page_size
-from zoom_mcp.chat_format import CHANNEL_TYPE_CODES, decode_channel, decode_channels, decode_members
+from zoom_mcp.codecs.chat_format import CHANNEL_TYPE_CODES, decode_channel, decode_channels, decode_members
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
     ChannelId,
@@ -21,7 +21,7 @@ from zoom_mcp.tools._scopes import channel_read, channel_write
 
 if TYPE_CHECKING:
     from zoom_mcp.catalog import Request, ToolSpec
-    from zoom_mcp.executor import CallContext
+    from zoom_mcp.engine.executor import CallContext
 
 
 def encode_email_objects(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import QUERY, READ, WRITE, Page, ToolInput, defaults
-from zoom_mcp.chat_format import decode_messages
+from zoom_mcp.codecs.chat_format import decode_messages
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import ChatPageSize, ChatPageToken, NonEmpty, Repeat, ReportPageSize, UserId, WireDate
 from zoom_mcp.tools._scopes import IM_READ

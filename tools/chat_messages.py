@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, LOCAL, READ, WRITE, Page, ToolInput, defaults
-from zoom_mcp.chat_format import decode_message, decode_messages, emoji_code, encode_mark_read
+from zoom_mcp.codecs.chat_format import decode_message, decode_messages, emoji_code, encode_mark_read
+from zoom_mcp.codecs.uploads import encode_send_file, encode_upload_file
 from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.scopes import needs
 from zoom_mcp.tools._common import (
@@ -22,11 +23,10 @@ from zoom_mcp.tools._common import (
     WireTime,
 )
 from zoom_mcp.tools._scopes import message_read, message_write
-from zoom_mcp.uploads import encode_send_file, encode_upload_file
 
 if TYPE_CHECKING:
     from zoom_mcp.catalog import Request, ToolSpec
-    from zoom_mcp.executor import CallContext
+    from zoom_mcp.engine.executor import CallContext
 
 
 UploadPath = Annotated[str, LOCAL, Field(min_length=1, description="File path inside the upload folder")]

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import READ, Page, ToolInput, defaults, page_size
-from zoom_mcp.chat_format import decode_messages
+from zoom_mcp.codecs.chat_format import decode_messages
 from zoom_mcp.tools._common import ChatPageToken, NonEmpty, ReportPageSize, WireDate
 from zoom_mcp.tools._scopes import report_read
 

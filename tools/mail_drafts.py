@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, WRITE, Page, ToolInput, defaults
-from zoom_mcp.mail_format import compose_encoder, decode_draft, decode_draft_list, read_query
+from zoom_mcp.codecs.mail_format import compose_encoder, decode_draft, decode_draft_list, read_query
 from zoom_mcp.tools._common import (
     ComposeInput,
     DraftId,

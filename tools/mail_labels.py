@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, WRITE, ToolInput, defaults
-from zoom_mcp.mail_format import (
+from zoom_mcp.codecs.mail_format import (
     decode_labels,
     encode_label_patch,
     encode_label_write,

@@ -17,7 +17,7 @@ from zoom_mcp.catalog import (
     ToolInput,
     defaults,
 )
-from zoom_mcp.mail_format import (
+from zoom_mcp.codecs.mail_format import (
     compose_encoder,
     decode_attachment,
     decode_label_state,

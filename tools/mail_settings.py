@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, model_validator
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, LOCAL, READ, WRITE, ToolInput, defaults
-from zoom_mcp.mail_format import encode_filter
+from zoom_mcp.codecs.mail_format import encode_filter
 from zoom_mcp.tools._common import EmailAddress, Mailbox
 from zoom_mcp.tools._scopes import mail_read, mail_write
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, Page, ToolInput, defaults
-from zoom_mcp.mail_format import (
+from zoom_mcp.codecs.mail_format import (
     THREAD_MAX,
     decode_label_state,
     decode_thread,

@@ -23,15 +23,15 @@ import anyio
 
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.registry import Selection, select, toolset_names, unknown_names
 from zoom_mcp.config import ENVIRONMENT, LOG_LEVELS, SettingError, Settings
-from zoom_mcp.login import LOGIN_COMMANDS, add_login_commands
-from zoom_mcp.redact import SECRETS, RedactingFilter
-from zoom_mcp.registry import Selection, select, toolset_names, unknown_names
+from zoom_mcp.engine.redact import SECRETS, RedactingFilter
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
+from zoom_mcp.serving.login import LOGIN_COMMANDS, add_login_commands
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
 
 DESCRIPTION = """\
 MCP server for Zoom Team Chat and Zoom Mail. Without a command it serves MCP (stdio by default).
@@ -319,7 +319,7 @@ async def connected(settings: Settings, *, sandbox: bool) -> AsyncIterator[tuple
     The sandbox is reached exactly like Zoom: server-to-server OAuth against its token endpoint,
     over an ASGI transport instead of the network. No configured credential is read then.
     """
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
 
     if not sandbox:
         _register_secret_forms(settings)
@@ -401,7 +401,7 @@ def _restore_logging() -> None:
 
 
 def cmd_serve(ns: argparse.Namespace) -> int:
-    from zoom_mcp import transports
+    from zoom_mcp.serving import transports
 
     settings = _settings(ns)
     listening = None
@@ -443,8 +443,8 @@ def _check_remote(settings: Settings, ns: argparse.Namespace) -> None:
 
 
 async def _serve_remote(settings: Settings, ns: argparse.Namespace, listening: socket.socket) -> None:
-    from zoom_mcp import transports
     from zoom_mcp.remote.app import remote_app
+    from zoom_mcp.serving import transports
 
     _register_secret_forms(settings)
     async with remote_app(settings, host=ns.host) as remote:
@@ -453,8 +453,8 @@ async def _serve_remote(settings: Settings, ns: argparse.Namespace, listening: s
 
 
 async def _serve(settings: Settings, ns: argparse.Namespace, listening: socket.socket | None) -> None:
-    from zoom_mcp import transports
-    from zoom_mcp.server import ZoomServer
+    from zoom_mcp.serving import transports
+    from zoom_mcp.serving.server import ZoomServer
 
     if settings.auth_mode == "oauth" and listening is not None:
         await _serve_remote(settings, ns, listening)
@@ -594,7 +594,7 @@ async def _call(settings: Settings, tool: str, arguments: dict[str, Any], sandbo
     from mcp import Client
     from mcp.shared.exceptions import MCPError
 
-    from zoom_mcp.server import ZoomServer
+    from zoom_mcp.serving.server import ZoomServer
 
     async with connected(settings, sandbox=sandbox) as (executor, used):
         server = ZoomServer(executor, used)
@@ -616,7 +616,7 @@ async def _call(settings: Settings, tool: str, arguments: dict[str, Any], sandbo
 
 
 def cmd_doctor(ns: argparse.Namespace) -> int:
-    from zoom_mcp import doctor
+    from zoom_mcp.serving import doctor
 
     settings = _settings(ns)
     configure_logging(settings.log_level, default="warning")

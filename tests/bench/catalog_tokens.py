@@ -30,7 +30,7 @@ VARIANTS: list[tuple[str, frozenset[str] | None, bool]] = [
 
 
 def _from_catalog(scopes: frozenset[str] | None, read_only: bool) -> list[dict[str, Any]]:
-    from zoom_mcp.registry import Selection, select
+    from zoom_mcp.catalog.registry import Selection, select
     from zoom_mcp.tools import ALL_TOOLS
 
     specs = select(ALL_TOOLS, scopes, Selection(read_only=read_only))

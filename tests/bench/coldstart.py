@@ -140,8 +140,8 @@ def heaviest_imports_beyond_sdk(modules: list[str], top: int = 6) -> list[tuple[
 
 
 # What a client's server uses, and what ``python -m zoom_mcp --sandbox`` loads on top (CLI, sandbox).
-SERVER_MODULES = ["zoom_mcp.server", "zoom_mcp.executor"]
-SANDBOX_PATH_MODULES = [*SERVER_MODULES, "zoom_mcp.cli", "zoom_mcp.transports", "zoom_mcp.sandbox"]
+SERVER_MODULES = ["zoom_mcp.serving.server", "zoom_mcp.engine.executor"]
+SANDBOX_PATH_MODULES = [*SERVER_MODULES, "zoom_mcp.cli", "zoom_mcp.serving.transports", "zoom_mcp.sandbox"]
 
 
 def _import_figure(label: str, modules: list[str], runs: int) -> Figure:
@@ -175,11 +175,11 @@ t0 = time.perf_counter()
 import mcp.server
 t1 = time.perf_counter()
 import httpx2
-import zoom_mcp.cli, zoom_mcp.transports
+import zoom_mcp.cli, zoom_mcp.serving.transports
 from zoom_mcp.config import Settings
-from zoom_mcp.executor import Executor
+from zoom_mcp.engine.executor import Executor
 from zoom_mcp.sandbox import Sandbox
-from zoom_mcp.server import ZoomServer
+from zoom_mcp.serving.server import ZoomServer
 t2 = time.perf_counter()
 box = Sandbox()
 t3 = time.perf_counter()

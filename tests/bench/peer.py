@@ -308,7 +308,7 @@ async def _fresh(read: Read, client: Any) -> str:
 
 
 def forget_decoded_bodies() -> None:
-    from zoom_mcp import mime
+    from zoom_mcp.codecs import mime
 
     clear = getattr(getattr(mime, "html_excerpt", None), "cache_clear", None)
     if clear is not None:

@@ -143,8 +143,8 @@ async def stack(
     record: bool = True,
     **settings_overrides: Any,
 ) -> AsyncIterator[Stack]:
-    executor_cls = attr("zoom_mcp.executor", "Executor")
-    server_cls = attr("zoom_mcp.server", "ZoomServer")
+    executor_cls = attr("zoom_mcp.engine.executor", "Executor")
+    server_cls = attr("zoom_mcp.serving.server", "ZoomServer")
     from mcp import Client
 
     httpx2 = module("httpx2")

@@ -25,8 +25,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from zoom_mcp.config import SettingError, Settings, split_csv
-from zoom_mcp.executor import Executor
-from zoom_mcp.http import build_client
+from zoom_mcp.engine.executor import Executor
+from zoom_mcp.engine.http import build_client
+from zoom_mcp.engine.write_dedupe import WriteGuard
 from zoom_mcp.remote.consent import CONSENT_PATH, Consent
 from zoom_mcp.remote.crypto import Sealer
 from zoom_mcp.remote.database import Database, open_database
@@ -36,9 +37,8 @@ from zoom_mcp.remote.rate_budget import PLAN_LIMITS, SharedRateBudget
 from zoom_mcp.remote.store import Store
 from zoom_mcp.remote.write_store import SqlWriteStore
 from zoom_mcp.remote.zoom_tokens import CURRENT_USER, UserZoomAuth, ZoomTokens
-from zoom_mcp.server import ZoomServer
-from zoom_mcp.transports import HEALTH_PATH, MCP_PATH, healthz, transport_security
-from zoom_mcp.write_dedupe import WriteGuard
+from zoom_mcp.serving.server import ZoomServer
+from zoom_mcp.serving.transports import HEALTH_PATH, MCP_PATH, healthz, transport_security
 
 REQUEST_STATE = b"zoom-mcp: confirmation request state"
 DEFAULT_DATABASE = Path("~/.local/share/zoom-mcp/remote.db")

@@ -37,10 +37,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.config import Settings
-from zoom_mcp.login import LoginError
 from zoom_mcp.remote import zoom_signin
 from zoom_mcp.remote.consent import CONSENT_PATH, EXPIRED, came_through_consent, page
 from zoom_mcp.remote.store import SignIn, Store, new_secret
+from zoom_mcp.serving.login import LoginError
 
 log = logging.getLogger("zoom_mcp.remote")
 

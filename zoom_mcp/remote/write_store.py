@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import anyio
 
+from zoom_mcp.engine.write_dedupe import WriteOutcome, WriteRecord
 from zoom_mcp.remote.database import Database
-from zoom_mcp.write_dedupe import WriteOutcome, WriteRecord
 
 
 class SqlWriteStore:

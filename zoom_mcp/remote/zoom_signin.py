@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 
 import httpx2
 
-from zoom_mcp.auth import api_base_from
 from zoom_mcp.config import Settings
-from zoom_mcp.login import AUTHORIZE_PATH, REVOKE_PATH, _exchange, _post, pkce_pair
+from zoom_mcp.engine.auth import api_base_from
+from zoom_mcp.serving.login import AUTHORIZE_PATH, REVOKE_PATH, _exchange, _post, pkce_pair
 
 __all__ = [
     "ZoomIdentity",

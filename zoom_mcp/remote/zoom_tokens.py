@@ -21,10 +21,10 @@ from typing import Any
 
 import httpx2
 
-from zoom_mcp.auth import TOKEN_PATH, ScopesCallback
 from zoom_mcp.config import Settings
+from zoom_mcp.engine.auth import TOKEN_PATH, ScopesCallback
+from zoom_mcp.engine.redact import SECRETS
 from zoom_mcp.errors import ZoomAPIError, ZoomAuthError
-from zoom_mcp.redact import SECRETS
 from zoom_mcp.remote.store import Store, ZoomUser
 from zoom_mcp.remote.zoom_signin import token_record
 from zoom_mcp.scopes import parse_scopes

@@ -36,7 +36,7 @@ def add_options(parser: argparse.ArgumentParser, *, bind: bool = False) -> None:
 
 def remote_warning(host: str, allow_remote: bool) -> str | None:
     """None for loopback; the warning to print for an allowed remote bind; RuntimeError otherwise."""
-    from zoom_mcp.transports import is_loopback
+    from zoom_mcp.serving.transports import is_loopback
 
     if is_loopback(host):
         return None
@@ -54,7 +54,7 @@ def start(ns: argparse.Namespace, *, log_level: str = "info", banner: bool = Tru
     import uvicorn
 
     from zoom_mcp.sandbox.core import Sandbox
-    from zoom_mcp.transports import BindFailed, bind, url_host
+    from zoom_mcp.serving.transports import BindFailed, bind, url_host
 
     warning = remote_warning(ns.host, ns.allow_remote)
     try:

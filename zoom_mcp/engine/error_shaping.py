@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from zoom_mcp.catalog import ToolInput, ToolSpec
+from zoom_mcp.engine.retry import daily_reset, rate_limit_kind
+from zoom_mcp.engine.shaping import restart_message
+from zoom_mcp.engine.text_format import defuse_delimiters
 from zoom_mcp.errors import ZoomAPIError, ZoomAuthError, ZoomConnectionError
-from zoom_mcp.retry import daily_reset, rate_limit_kind
-from zoom_mcp.shaping import restart_message
-from zoom_mcp.text_format import defuse_delimiters
 
 # Path parameter -> tools that list valid values for it, most specific first. A hint names the
 # first one that exists in the catalog, preferring the failing tool's own family (chat_im_*,

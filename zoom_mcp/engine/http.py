@@ -28,7 +28,7 @@ import httpx2
 from zoom_mcp import __version__
 from zoom_mcp.catalog import Request
 from zoom_mcp.config import SettingError, Settings, split_csv
-from zoom_mcp.redact import SECRETS
+from zoom_mcp.engine.redact import SECRETS
 
 USER_AGENT = f"zoom-mcp/{__version__}"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -24,7 +24,7 @@ SCHEMA_FILE = Path(__file__).with_name("served_schemas.json")
 
 
 def _sources() -> list[Path]:
-    catalog = Path(__file__).with_name("catalog.py")
+    catalog = Path(__file__).with_name("spec.py")
     found = importlib.util.find_spec("zoom_mcp.tools")
     folders = list(found.submodule_search_locations or []) if found is not None else []
     return [catalog, *sorted(p for folder in folders for p in Path(folder).glob("*.py"))]

@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx2
 
-from zoom_mcp.auth import AccountCredentialsAuth, MissingAuth, RefreshTokenAuth, StaticTokenAuth
 from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.registry import Selection, select
 from zoom_mcp.config import Settings
-from zoom_mcp.error_shaping import zoom_error_text
+from zoom_mcp.engine.auth import AccountCredentialsAuth, MissingAuth, RefreshTokenAuth, StaticTokenAuth
+from zoom_mcp.engine.error_shaping import zoom_error_text
+from zoom_mcp.engine.http import describe_transport_error
+from zoom_mcp.engine.redact import SECRETS
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomAuthError
-from zoom_mcp.http import describe_transport_error
-from zoom_mcp.redact import SECRETS
-from zoom_mcp.registry import Selection, select
 from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.tools import ALL_TOOLS, BY_NAME
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
 
 TOKEN_TIMEOUT = 15.0
 CHECK_TIMEOUT = 30.0
@@ -201,7 +201,7 @@ def _scopes(report: Report, granted: frozenset[str] | None, verbose: bool) -> No
 
 
 async def _probe(report: Report, executor: Executor, settings: Settings, probe: Probe, registered: set[str]) -> None:
-    from zoom_mcp.executor import CallContext
+    from zoom_mcp.engine.executor import CallContext
 
     spec = BY_NAME[probe.tool]
     if probe.tool not in registered:

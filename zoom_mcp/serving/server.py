@@ -29,18 +29,20 @@ from mcp.shared.exceptions import MCPError
 from mcp.shared.subscriptions import PromptsListChanged, ToolsListChanged
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
-from zoom_mcp import __version__, confirm, progress
+from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolInput, ToolSpec, is_user_level
+from zoom_mcp.catalog.registry import Selection, select
 from zoom_mcp.config import Settings
-from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
-from zoom_mcp.registry import Selection, select
-from zoom_mcp.results import ToolResult
+from zoom_mcp.engine import progress
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.engine.write_dedupe import NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
 from zoom_mcp.scopes import smallest_cover
+from zoom_mcp.serving import confirm
+from zoom_mcp.serving.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.tools import ALL_TOOLS
-from zoom_mcp.write_dedupe import NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import Executor
+    from zoom_mcp.engine.executor import Executor
 
 log = logging.getLogger("zoom_mcp.server")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from zoom_mcp.catalog import Page, Request, ToolInput, ToolSpec
-from zoom_mcp.results import ToolResult
-from zoom_mcp.shaping import (
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.engine.shaping import (
     Anchor,
     Identity,
     PageCursor,
@@ -24,7 +24,7 @@ from zoom_mcp.shaping import (
 )
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import CallContext
+    from zoom_mcp.engine.executor import CallContext
 
 
 def page_cursor(args: ToolInput) -> PageCursor:

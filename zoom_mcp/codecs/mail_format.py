@@ -27,9 +27,8 @@ import anyio
 from mcp import types
 
 from zoom_mcp.catalog import Request, ToolInput, ToolSpec, path_segment
-from zoom_mcp.errors import ToolUsageError, ZoomAPIError
-from zoom_mcp.mail_cache import metadata_for
-from zoom_mcp.mime import (
+from zoom_mcp.codecs.mail_cache import metadata_for
+from zoom_mcp.codecs.mime import (
     ENCRYPTED_NOTE,
     Attachment,
     ReplyContext,
@@ -43,13 +42,14 @@ from zoom_mcp.mime import (
     readable_date,
     truncate,
 )
-from zoom_mcp.results import ToolResult
-from zoom_mcp.shaping import delimit, new_nonce
-from zoom_mcp.text_format import defuse_delimiters, render
-from zoom_mcp.uploads import read_upload, resolve_upload
+from zoom_mcp.codecs.uploads import read_upload, resolve_upload
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.engine.shaping import delimit, new_nonce
+from zoom_mcp.engine.text_format import defuse_delimiters, render
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 
 if TYPE_CHECKING:
-    from zoom_mcp.executor import CallContext
+    from zoom_mcp.engine.executor import CallContext
     from zoom_mcp.tools._common import ComposeInput, LabelChangeInput
 
 INBOX = "INBOX"

@@ -20,13 +20,12 @@ import anyio
 import httpx2
 from pydantic import ValidationError
 
-from zoom_mcp import progress
-from zoom_mcp.auth import AuthProvider, auth_from_settings
 from zoom_mcp.catalog import Request, ToolInput, ToolSpec
 from zoom_mcp.config import Settings
-from zoom_mcp.error_shaping import fit_budget, internal_error_text, validation_text, zoom_error_text
-from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomConnectionError
-from zoom_mcp.http import (
+from zoom_mcp.engine import progress
+from zoom_mcp.engine.auth import AuthProvider, auth_from_settings
+from zoom_mcp.engine.error_shaping import fit_budget, internal_error_text, validation_text, zoom_error_text
+from zoom_mcp.engine.http import (
     REDIRECT_STATUSES,
     base_url,
     build_client,
@@ -34,12 +33,13 @@ from zoom_mcp.http import (
     describe_transport_error,
     send_following_redirects,
 )
-from zoom_mcp.listing import page_cursor, resume, shape_listing
-from zoom_mcp.redact import SECRETS, install_log_filter
-from zoom_mcp.results import ToolResult
-from zoom_mcp.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
-from zoom_mcp.shaping import Identity, shape_result
-from zoom_mcp.text_format import defuse_delimiters
+from zoom_mcp.engine.listing import page_cursor, resume, shape_listing
+from zoom_mcp.engine.redact import SECRETS, install_log_filter
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.engine.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
+from zoom_mcp.engine.shaping import Identity, shape_result
+from zoom_mcp.engine.text_format import defuse_delimiters
+from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomConnectionError
 
 log = logging.getLogger("zoom_mcp")
 

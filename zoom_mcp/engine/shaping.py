@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from zoom_mcp.catalog import Page
+from zoom_mcp.engine.results import ToolResult
+from zoom_mcp.engine.text_format import render
 from zoom_mcp.errors import ToolUsageError
-from zoom_mcp.results import ToolResult
-from zoom_mcp.text_format import render
 
 DATA_TAG = "zoom-data"
 _TAG_IN_DATA = re.compile(r"<(/?)\s*zoom-data", re.IGNORECASE)

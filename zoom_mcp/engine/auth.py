@@ -27,9 +27,9 @@ import anyio
 import httpx2
 
 from zoom_mcp.config import Settings
+from zoom_mcp.engine.http import token_allowed
+from zoom_mcp.engine.redact import SECRETS
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomAuthError
-from zoom_mcp.http import token_allowed
-from zoom_mcp.redact import SECRETS
 from zoom_mcp.scopes import parse_scopes
 
 log = logging.getLogger("zoom_mcp")

@@ -223,8 +223,8 @@ async def login(
     transport: httpx2.AsyncBaseTransport | None = None,
 ) -> int:
     """Run the whole sign-in; prints who signed in and the granted scopes. The exit code."""
-    from zoom_mcp.auth import token_file_for
-    from zoom_mcp.http import build_client
+    from zoom_mcp.engine.auth import token_file_for
+    from zoom_mcp.engine.http import build_client
 
     client_id = _require_user_app(settings)
     verifier, challenge = pkce_pair()
@@ -268,7 +268,7 @@ async def login(
 async def _exchange(
     client: httpx2.AsyncClient, settings: Settings, code: str, redirect_uri: str, verifier: str
 ) -> dict[str, Any]:
-    from zoom_mcp.redact import SECRETS
+    from zoom_mcp.engine.redact import SECRETS
 
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, "code_verifier": verifier}
     payload, status = await _post(client, settings, "/oauth/token", form)
@@ -302,7 +302,7 @@ async def _who(client: httpx2.AsyncClient, settings: Settings, payload: dict[str
     """Who signed in: Zoom's "Get a user" for ``me``, else the mailbox profile; None when neither answers."""
     import httpx2
 
-    from zoom_mcp.auth import api_base_from
+    from zoom_mcp.engine.auth import api_base_from
 
     base = api_base_from(payload.get("api_url"), settings) or settings.api_base_url.rstrip("/")
     headers = {"Authorization": f"Bearer {payload['access_token']}"}
@@ -324,7 +324,7 @@ async def _who(client: httpx2.AsyncClient, settings: Settings, payload: dict[str
 async def _save(path: Path, payload: dict[str, Any], who: dict[str, str] | None, client_id: str) -> None:
     import time
 
-    from zoom_mcp.auth import token_file_lock, token_record, write_token_file
+    from zoom_mcp.engine.auth import token_file_lock, token_record, write_token_file
 
     record = token_record(payload, payload["refresh_token"], None, time.time())
     record["client_id"] = client_id
@@ -352,8 +352,8 @@ def _report(settings: Settings, path: Path, payload: dict[str, Any], who: dict[s
 
 
 async def logout(settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None) -> int:
-    from zoom_mcp.auth import read_token_file, token_file_for, token_file_lock
-    from zoom_mcp.http import build_client
+    from zoom_mcp.engine.auth import read_token_file, token_file_for, token_file_lock
+    from zoom_mcp.engine.http import build_client
 
     _require_user_app(settings)
     path = token_file_for(settings)
