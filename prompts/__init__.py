@@ -1,1 +1,1 @@
-"""MCP prompt templates, one TOML file each (see zoom_mcp.prompting for the format)."""
+"""MCP prompt templates, one TOML file each (see zoom_mcp.serving.prompting for the format)."""

@@ -16,12 +16,14 @@ from pydantic import Field
 
 from zoom_mcp.catalog import BODY, LOCAL, QUERY, Page, Request, ToolInput, ToolSpec, page_size
 from zoom_mcp.config import Settings
+from zoom_mcp.engine.error_shaping import ID_LISTERS
 from zoom_mcp.engine.executor import CallContext, Executor
 from zoom_mcp.engine.redact import SECRETS, install_log_filter
 from zoom_mcp.engine.results import ToolResult
 from zoom_mcp.engine.retry import parse_retry_after, qps_wait
 from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.scopes import needs
+from zoom_mcp.tools import BY_NAME
 
 TOKEN = "static-access-token-0001"
 Handler = Callable[[httpx2.Request], httpx2.Response | Awaitable[httpx2.Response]]
@@ -458,6 +460,12 @@ async def test_404_names_the_tools_that_list_valid_ids() -> None:
         "visible to this user; chat_list_messages lists valid messageId values; chat_list_channels lists valid "
         "channelId values. (tracking id: WEB_123)"
     )
+
+
+def test_every_tool_an_id_hint_can_name_is_in_the_catalog() -> None:
+    # Hints name these without looking the catalog up: a tool renamed or removed must leave the table.
+    named = {name for names in ID_LISTERS.values() for name in names}
+    assert sorted(named - set(BY_NAME)) == []
 
 
 @pytest.mark.anyio

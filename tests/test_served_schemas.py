@@ -7,7 +7,7 @@ import json
 from zoom_mcp.catalog import lean_schema, served_schemas
 from zoom_mcp.tools import ALL_TOOLS
 
-REGENERATE = "regenerate with: python -m zoom_mcp.served_schemas"
+REGENERATE = "regenerate with: python -m zoom_mcp.tools"
 
 
 def test_the_shipped_file_matches_the_catalog() -> None:

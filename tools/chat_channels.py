@@ -20,8 +20,7 @@ from zoom_mcp.tools._common import (
 from zoom_mcp.tools._scopes import channel_read, channel_write
 
 if TYPE_CHECKING:
-    from zoom_mcp.catalog import Request, ToolSpec
-    from zoom_mcp.engine.executor import CallContext
+    from zoom_mcp.catalog import CallContext, Request, ToolSpec
 
 
 def encode_email_objects(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:

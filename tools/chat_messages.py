@@ -25,8 +25,7 @@ from zoom_mcp.tools._common import (
 from zoom_mcp.tools._scopes import message_read, message_write
 
 if TYPE_CHECKING:
-    from zoom_mcp.catalog import Request, ToolSpec
-    from zoom_mcp.engine.executor import CallContext
+    from zoom_mcp.catalog import CallContext, Request, ToolSpec
 
 
 UploadPath = Annotated[str, LOCAL, Field(min_length=1, description="File path inside the upload folder")]

@@ -1,12 +1,14 @@
 """The catalog model: what a tool is, declared as data, and which tools a server registers.
 
-``spec`` defines a tool (``ToolSpec``, its input model base ``ToolInput``, ``Request``, ``Page``, the
-annotation presets ``READ`` ... ``DESTRUCTIVE`` and ``defaults``); its names are re-exported here,
-so tools import them from ``zoom_mcp.catalog``. ``registry`` picks the tools to register (scopes,
-read-only mode, toolsets, allow and deny lists); ``served_schemas`` keeps the tools' input schemas
+``spec`` defines a tool (``ToolSpec``, the input model base ``ToolInput``, ``Request``, ``Page``,
+the annotation presets ``READ`` ... ``DESTRUCTIVE``, ``defaults``) and ``hooks`` what a tool's
+hooks may use of the call they run in (``CallContext``); both are re-exported here, so tools
+import them from ``zoom_mcp.catalog``. ``registry`` picks the tools to register (scopes, read-only
+mode, toolsets, allow and deny lists); ``served_schemas`` keeps the tools' input schemas
 precomputed in ``served_schemas.json``. The tools themselves are declared in ``zoom_mcp.tools``.
 """
 
+from zoom_mcp.catalog.hooks import CallContext
 from zoom_mcp.catalog.spec import (
     BODY,
     DESTRUCTIVE,
@@ -51,6 +53,7 @@ __all__ = [
     "READ",
     "SELF_PATH_PARAMS",
     "WRITE",
+    "CallContext",
     "DecodeHook",
     "EncodeHook",
     "Host",

@@ -5,7 +5,7 @@ building 80 pydantic schemas (the input models themselves are built on first use
 schemas come from (the catalog code, the tool modules, the pydantic version). A file whose
 fingerprint does not match is ignored and every schema is built as before, so a stale file costs
 start-up time, never a wrong schema; ``tests/test_served_schemas.py`` fails until it is
-regenerated with ``python -m zoom_mcp.served_schemas``.
+regenerated with ``python -m zoom_mcp.tools``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,17 +63,13 @@ def precomputed(spec: ToolSpec) -> dict[str, Any] | None:
     return _precomputed().get(key(spec))
 
 
-def generate() -> dict[str, Any]:
-    from zoom_mcp.catalog import lean_schema
-    from zoom_mcp.tools import ALL_TOOLS
+def generate(catalog: Iterable[ToolSpec]) -> dict[str, Any]:
+    from zoom_mcp.catalog.spec import lean_schema
 
-    return {"fingerprint": fingerprint(), "schemas": {key(spec): lean_schema(spec.input) for spec in ALL_TOOLS}}
+    return {"fingerprint": fingerprint(), "schemas": {key(spec): lean_schema(spec.input) for spec in catalog}}
 
 
-def main() -> None:
-    SCHEMA_FILE.write_text(json.dumps(generate(), indent=1, sort_keys=False) + "\n")
+def write(catalog: Iterable[ToolSpec]) -> None:
+    """Rewrite ``served_schemas.json`` for ``catalog`` (``python -m zoom_mcp.tools`` passes the tools)."""
+    SCHEMA_FILE.write_text(json.dumps(generate(catalog), indent=1, sort_keys=False) + "\n")
     print(f"wrote {SCHEMA_FILE.name}")
-
-
-if __name__ == "__main__":
-    main()

@@ -27,7 +27,7 @@ from zoom_mcp.errors import ToolUsageError
 from zoom_mcp.scopes import ScopeRequirement
 
 if TYPE_CHECKING:
-    from zoom_mcp.engine.executor import CallContext
+    from zoom_mcp.catalog.hooks import CallContext
 
 Host = Literal["api", "file"]
 RateLabel = Literal["light", "medium", "heavy", "resource-intensive"]
@@ -271,7 +271,7 @@ class ToolSpec:
 
     @cached_property
     def input_schema(self) -> dict[str, Any]:
-        # Precomputed when the catalog is unchanged (zoom_mcp.served_schemas): no model build at start.
+        # Precomputed when the catalog is unchanged (zoom_mcp.catalog.served_schemas): no model build at start.
         from zoom_mcp.catalog.served_schemas import precomputed
 
         return precomputed(self) or lean_schema(self.input)

@@ -18,8 +18,7 @@ from zoom_mcp.catalog import Request
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 
 if TYPE_CHECKING:
-    from zoom_mcp.catalog import ToolInput, ToolSpec
-    from zoom_mcp.engine.executor import CallContext
+    from zoom_mcp.catalog import CallContext, ToolInput, ToolSpec
 
 # Zoom's codes for a token without the endpoint's scope.
 MISSING_SCOPE = frozenset({4700, 4711})

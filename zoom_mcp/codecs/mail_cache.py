@@ -24,7 +24,7 @@ from zoom_mcp.catalog import Request
 from zoom_mcp.errors import ZoomAPIError
 
 if TYPE_CHECKING:  # the executor imports the tools, whose hooks import this module
-    from zoom_mcp.engine.executor import CallContext
+    from zoom_mcp.catalog import CallContext
 
 # Per mailbox: enough for several pages of the busiest folders, small in memory (headers only).
 MAX_MESSAGES = 2000

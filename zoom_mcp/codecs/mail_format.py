@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 from email.utils import getaddresses
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 from urllib.parse import quote
 
 import anyio
@@ -49,8 +49,7 @@ from zoom_mcp.engine.text_format import defuse_delimiters, render
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError
 
 if TYPE_CHECKING:
-    from zoom_mcp.engine.executor import CallContext
-    from zoom_mcp.tools._common import ComposeInput, LabelChangeInput
+    from zoom_mcp.catalog import CallContext
 
 INBOX = "INBOX"
 UNREAD = "UNREAD"
@@ -85,7 +84,7 @@ def _mailbox_root(ctx: CallContext, args: ToolInput) -> str:
     return match.group(1)
 
 
-def _mailbox(args: ToolInput, ctx: CallContext) -> str:
+def _mailbox(args: ToolInput | ComposeFields, ctx: CallContext) -> str:
     return getattr(args, "mailbox", None) or ctx.settings.default_mailbox
 
 
@@ -155,7 +154,21 @@ async def _reply_context(ctx: CallContext, root: str, message_id: str) -> ReplyC
     )
 
 
-async def _compose_raw(args: ComposeInput, ctx: CallContext, root: str) -> str:
+class ComposeFields(Protocol):
+    """What composing reads of a send or draft input (the tools' ``ComposeInput``)."""
+
+    mailbox: str | None
+    to: list[str] | None
+    cc: list[str] | None
+    bcc: list[str] | None
+    subject: str | None
+    text: str | None
+    html: str | None
+    in_reply_to: str | None
+    attachments: list[str] | None
+
+
+async def _compose_raw(args: ComposeFields, ctx: CallContext, root: str) -> str:
     # Local files first: a bad path should fail before anything is asked of Zoom.
     attachments = await load_attachments(args.attachments or (), ctx.settings.upload_dir)
     reply: ReplyContext | None = None
@@ -187,7 +200,7 @@ def compose_encoder(
 
     async def encode(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
         request = ctx.default_request(args)
-        compose = cast("ComposeInput", args)
+        compose = cast("ComposeFields", args)
         message: dict[str, Any] = {"raw": await _compose_raw(compose, ctx, _mailbox_root(ctx, args))}
         label_ids = getattr(args, "label_ids", None)
         if label_ids:
@@ -201,7 +214,19 @@ def compose_encoder(
 # ---- encode: label changes ---------------------------------------------------------------------
 
 
-def label_changes(args: LabelChangeInput) -> tuple[list[str], list[str]]:
+class LabelFlags(Protocol):
+    """The flags a label-change input carries (the tools' ``LabelChangeInput``)."""
+
+    read: bool | None
+    starred: bool | None
+    important: bool | None
+    archive: bool | None
+    move_to: str | None
+    add_label_ids: list[str] | None
+    remove_label_ids: list[str] | None
+
+
+def label_changes(args: LabelFlags) -> tuple[list[str], list[str]]:
     """Model-facing flags -> (labels to add, labels to remove).
 
     read removes/adds UNREAD; starred and important toggle their labels; archive=true leaves
@@ -235,7 +260,7 @@ def label_changes(args: LabelChangeInput) -> tuple[list[str], list[str]]:
 def encode_label_changes(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
     """Encode hook for message / thread modify and batch modify (``ids`` travels as a body field)."""
     request = ctx.default_request(args)
-    add, remove = label_changes(cast("LabelChangeInput", args))
+    add, remove = label_changes(cast("LabelFlags", args))
     body: dict[str, Any] = dict(request.json or {})
     if add:
         body["addLabelIds"] = add

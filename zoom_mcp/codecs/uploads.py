@@ -25,7 +25,7 @@ from zoom_mcp.catalog import Request, ToolInput, ToolSpec
 from zoom_mcp.errors import ToolUsageError
 
 if TYPE_CHECKING:
-    from zoom_mcp.engine.executor import CallContext
+    from zoom_mcp.catalog import CallContext
 
 # Zoom's chat file limit is not documented anywhere reliable (512 MB appears only in an
 # unofficial guide); the whole file is held in memory, so refuse anything larger up front.

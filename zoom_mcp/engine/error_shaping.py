@@ -21,9 +21,9 @@ from zoom_mcp.engine.shaping import restart_message
 from zoom_mcp.engine.text_format import defuse_delimiters
 from zoom_mcp.errors import ZoomAPIError, ZoomAuthError, ZoomConnectionError
 
-# Path parameter -> tools that list valid values for it, most specific first. A hint names the
-# first one that exists in the catalog, preferring the failing tool's own family (chat_im_*,
-# chat_admin_*, mail_*).
+# Path parameter -> tools that list valid values for it, most specific first; each is a catalog
+# tool (tests/test_executor.py checks). A hint names one, preferring the failing tool's own family
+# (chat_im_*, chat_admin_*, mail_*).
 ID_LISTERS: dict[str, tuple[str, ...]] = {
     "channelId": ("chat_list_channels", "chat_admin_list_public_channels"),
     "messageId": ("chat_list_messages", "chat_im_list_messages", "mail_list_messages"),
@@ -46,13 +46,6 @@ MAX_ZOOM_MESSAGE = 300
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 _SCOPE_LIST = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
 _TOOL_NAME = re.compile(r"^(chat|mail)_\w+")
-
-
-def catalog_names() -> frozenset[str]:
-    # Imported late: tool modules import hook modules that import the executor.
-    from zoom_mcp.tools import BY_NAME
-
-    return frozenset(BY_NAME)
 
 
 def validation_text(spec: ToolSpec, exc: ValidationError) -> str:
@@ -190,7 +183,7 @@ def _hint(
             "(check the Zoom app's credentials and that it is activated)."
         )
     if error.status == 404 or error.code == 1001:
-        return _id_hint(spec, args, known if known is not None else catalog_names())
+        return _id_hint(spec, args, known)
     if error.status == 403:
         return "the user or the app lacks permission for this (Zoom role, account setting or channel rights)."
     if _unreadable(error):
@@ -217,12 +210,16 @@ def _scope_hint(message: str) -> str:
     )
 
 
-def _id_hint(spec: ToolSpec, args: ToolInput | None, known: frozenset[str]) -> str:
+def _id_hint(spec: ToolSpec, args: ToolInput | None, known: frozenset[str] | None) -> str:
     given = _given_path_params(spec, args)
     product = spec.name.split("_", 1)[0]
     advice = []
     for param in given:
-        candidates = [name for name in ID_LISTERS.get(param, ()) if name in known and name.startswith(product + "_")]
+        candidates = [
+            name
+            for name in ID_LISTERS.get(param, ())
+            if (known is None or name in known) and name.startswith(product + "_")
+        ]
         if not candidates:
             continue
         best = max(candidates, key=lambda name: _shared_prefix(name, spec.name))

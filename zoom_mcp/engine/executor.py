@@ -122,7 +122,7 @@ class Executor:
         # Waits for a slot in a per-second budget shared with other instances (remote mode).
         self._throttle = throttle
         self._rng = rng or random.Random()
-        # Per-server state hooks keep between calls, by name (mail metadata: zoom_mcp.mail_cache).
+        # Per-server state hooks keep between calls, by name (mail metadata: zoom_mcp.codecs.mail_cache).
         self.caches: dict[str, Any] = {}
         SECRETS.add_all(settings.secrets())
         SECRETS.add_client_credentials(settings.client_id, settings.client_secret)

@@ -1,7 +1,7 @@
 """Paging a Zoom list across tool calls: exactly once, even while the list changes.
 
 Zoom's page tokens are positions: an item added or removed before a position shifts what the
-next page holds. So the token a result hands out (``zoom_mcp.shaping.PageCursor``) names the
+next page holds. So the token a result hands out (``zoom_mcp.engine.shaping.PageCursor``) names the
 last item shown, by identity, and Zoom's token of the page it was on; the next call reads that
 page again and goes on after that item, reading on or back as far as the item moved.
 """

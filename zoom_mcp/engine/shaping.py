@@ -112,7 +112,7 @@ def _from_epoch(number: float, original: Any) -> Any:
 # next page holds. So a resume never trusts a position alone. It carries the identity of the
 # last item returned (its id and, where the list has one, its sort key) and Zoom's token of the
 # page that item was on; the next call reads that page again and starts after that item
-# (``zoom_mcp.executor`` does the walk). Without a sort key it also names the first item not yet
+# (``zoom_mcp.engine.executor`` does the walk). Without a sort key it also names the first item not yet
 # returned, so a deleted last item still has a neighbour to find.
 
 

@@ -29,7 +29,7 @@ MIGRATIONS: list[tuple[int, Sequence[str]]] = [
             # Each user's Zoom tokens, encrypted; version counts refreshes (a stale writer is refused).
             "CREATE TABLE zoom_users (user_id TEXT PRIMARY KEY, account_id TEXT, email TEXT, "
             "secret TEXT NOT NULL, version BIGINT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
-            # The write-dedupe records (zoom_mcp.write_dedupe), shared by every instance.
+            # The write-dedupe records (zoom_mcp.engine.write_dedupe), shared by every instance.
             "CREATE TABLE write_records (record_key TEXT PRIMARY KEY, started DOUBLE PRECISION NOT NULL, "
             "outcome TEXT, finished DOUBLE PRECISION)",
             # Requests per second per Zoom account and rate label, counted by every instance.

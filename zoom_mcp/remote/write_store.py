@@ -1,4 +1,4 @@
-"""The write-dedupe records (``zoom_mcp.write_dedupe``) in the shared database.
+"""The write-dedupe records (``zoom_mcp.engine.write_dedupe``) in the shared database.
 
 A client's retry may land on another instance than the first send; with the records here, that
 instance finds the first send (in flight or finished) and does not send again.

@@ -1,6 +1,6 @@
 """Signing a user in with Zoom, behind our authorize step: Zoom's half of the remote flow.
 
-The same authorization code + PKCE (S256) exchange as ``zoom-mcp login`` (``zoom_mcp.login``),
+The same authorization code + PKCE (S256) exchange as ``zoom-mcp login`` (``zoom_mcp.serving.login``),
 with the redirect coming back to this server instead of a loopback port. Who signed in comes from
 Zoom's "Get a user" (``/users/me``): its ``id`` keys the user's data here and its ``account_id``
 decides whether the user may sign in at all.
