@@ -213,7 +213,7 @@ def phases_figure(runs: int) -> Figure:
 
 def import_figures(runs: int) -> list[Figure]:
     return [
-        _import_figure("zoom_mcp.server + executor", SERVER_MODULES, runs),
+        _import_figure("zoom_mcp.serving.server + engine.executor", SERVER_MODULES, runs),
         _import_figure("+ cli, transports, sandbox (--sandbox path)", SANDBOX_PATH_MODULES, runs),
     ]
 
