@@ -289,7 +289,7 @@ def test_html_only_body_is_turned_to_text() -> None:
     }
     body = message_view(message, body_chars=8000)["body"]
     assert "<" not in body
-    assert "Agenda" in body and "* Budget" in body and "* Hiring" in body and "Bring & share" in body
+    assert "Agenda" in body and "• Budget" in body and "• Hiring" in body and "Bring & share" in body
     assert "\n\n\n" not in body
 
 

@@ -375,14 +375,46 @@ def _decode_body(data: str, charset: str) -> str:
     return raw.decode(charset, errors="replace").replace("\r\n", "\n")
 
 
-def html_to_text(html: str) -> str:
-    """Readable text from HTML (inscriptis keeps lists, tables and paragraphs legible)."""
-    # Imported on first use: it brings lxml, which every server start would otherwise pay for.
-    from inscriptis import get_text
+# Inline styles that hide an element, as a mail's preheader is (the line an inbox list shows beside
+# the subject): a mail reader does not show it, so neither does the text.
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_HIDDEN_MARK = "data-zoom-mcp-hidden"
+# Skipped besides what the converter always leaves out (<head>, <script>, <style>, comments).
+_SKIPPED = [f"[{_HIDDEN_MARK}]", "[hidden]"]
 
-    text = get_text(html)
+
+def html_to_text(html: str) -> str:
+    """Readable text from HTML: paragraphs and line breaks, bulleted and numbered lists, table rows
+    on a line each with cells between ``|``; links as their text, images left out. Converted by
+    resiliparse (C++ over the lexbor HTML parser, which reads broken markup as browsers do)."""
+    # Imported on first use, as every converter here: a server start that reads no mail skips it.
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    # The parser is handed UTF-8: a lone surrogate (no mail decoder makes one, but a str can hold
+    # it) becomes "?" rather than a TypeError.
+    tree = HTMLTree.parse(html.encode("utf-8", "replace").decode("utf-8"))
+    if tree.document is not None:
+        # ``values()``: iterating the node list itself is some 30 times slower.
+        for element in tree.document.query_selector_all("[style]").values():
+            if _HIDDEN_STYLE.search(element.getattr("style") or ""):
+                element.setattr(_HIDDEN_MARK, "")
+    text = extract_plain_text(
+        tree,
+        preserve_formatting=True,
+        main_content=False,  # a mail is all content: no boilerplate heuristics
+        list_bullets=True,
+        alt_texts=False,
+        links=False,
+        form_fields=False,
+        noscript=True,  # mail readers run no scripts, so they show <noscript>
+        skip_elements=_SKIPPED,
+    )
+    # The converter separates table cells with two tabs, two tokens each: " | " reads as well for
+    # one token (the same token count as the aligned columns of the former converter).
+    text = text.replace("\t\t", " | ").replace("\xa0", " ")
     lines = [line.rstrip() for line in text.splitlines()]
-    # inscriptis mirrors the layout's vertical space; a model gains nothing from blank runs.
+    # A model gains nothing from runs of blank lines (nested blocks each add one).
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
