@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from tests.test_mail_reading import call, notable
-from zoom_mcp import mime
-from zoom_mcp.mime import html_to_text
+from zoom_mcp.codecs import mime
+from zoom_mcp.codecs.mime import html_to_text
 from zoom_mcp.sandbox import Sandbox
 from zoom_mcp.sandbox.mail_seed_content import _NEWS_TOPICS as NEWS_TOPICS
 

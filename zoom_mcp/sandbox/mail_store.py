@@ -159,9 +159,12 @@ class StoredMessage:
 def _html_to_text(html: str) -> str:
     if not html:
         return ""
-    from inscriptis import get_text  # imported lazily: only needed when an HTML mail is read
+    # Imported lazily: only needed when an HTML mail is read.
+    from resiliparse.extract.html2text import extract_plain_text
 
-    return get_text(html)
+    # Re-encoded so that a lone surrogate becomes "?" instead of an error.
+    text = html.encode("utf-8", "replace").decode("utf-8")
+    return extract_plain_text(text, main_content=False, alt_texts=False, links=False, noscript=True)
 
 
 def _snippet_of(message: Message) -> str:
