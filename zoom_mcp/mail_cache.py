@@ -15,17 +15,17 @@ The first sync point costs no request: Zoom's document says a history id may be 
 Their maximum alone is not safe: row A is fetched, A's labels change, then row B changes and is
 fetched; B's id is above A's change, which a sync from it would never replay. What is safe is
 the id of an event that happened before the first row was asked for: every later change then
-has a larger id (ids grow with time) and is replayed, and every earlier one is in the rows
-fetched. A listed row's own arrival precedes the listing; its label changes are dated by
+has a larger id (ids grow with time) and is replayed, and every earlier one shows in the rows
+fetched. A listed row's arrival precedes the listing; its label changes are dated by
 ``lastMoved`` ("the last time the message had a label change"). So the sync point is the largest
-``historyId`` among rows whose ``lastMoved`` is older than the fetch's start by ``SETTLED_MS``
-(which covers a disagreement between Zoom's clock and ours, and the whole seconds Zoom dates
-in). Rows changed since then are cached too: their changes come after that point and are
-replayed. If no row qualifies (all changed moments ago, or Zoom sent no ``lastMoved``), the
-batch is not kept and the next fill reads the mailbox profile first, as it does for good once a
-sync from a message's id has failed as too old (Zoom keeps history for about a week). What this
-cannot date is a change that is no label change (``messagesUpdated``) to the very row whose id
-is chosen, made while the rows are fetched.
+``historyId`` among rows whose ``lastMoved`` is older than the fetch's start by ``SETTLED_MS``,
+which covers Zoom's whole seconds and a clock of ours running up to that much ahead of Zoom's.
+Rows changed since then are cached too: their changes come after that point and are replayed.
+If no row qualifies (all changed moments ago, or Zoom sent no ``lastMoved``) the batch is not
+kept and the next fill reads the mailbox profile first, as fills do for good once a sync from a
+message's id has failed (too old: Zoom keeps history for about a week; or a page or more of
+changes behind). What this cannot date is a change other than a label change
+(``messagesUpdated``) made, while the rows are fetched, to the very row whose id is chosen.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ async def metadata_for(
             fresh = cache.history_id is None
             if fresh and cache.profile_first:
                 cache.history_id = await _sync_point(ctx, root)
-                fresh = False
+                fresh = cache.history_id is None  # no profile either: the rows may still give one
             started_ms = int(time.time() * 1000)
             fetched = dict(zip(missing, await fetch(missing), strict=True))
             if fresh:
