@@ -304,13 +304,12 @@ async def test_message_list_rows_are_filled_and_failures_kept() -> None:
     ctx = FakeContext(BY_NAME["mail_list_messages"], respond=zoom)
     listed = {"messages": [{"id": "M1", "threadId": "T1"}, {"id": "M2", "threadId": "T2"}], "nextPageToken": "p2"}
     out = await decode("mail_list_messages", {"label_ids": ["INBOX"]}, listed, ctx)
-    # The first listing reads the mailbox's historyId (the metadata cache's sync point) first.
+    # One fetch per row and nothing else: the rows' own historyIds give the cache its sync point.
     assert [r.path for r in ctx.sent] == [
-        "/emails/mailboxes/me/profile",
         "/emails/mailboxes/me/messages/M1",
         "/emails/mailboxes/me/messages/M2",
     ]
-    assert ctx.sent[1].query == {"format": "metadata", "metadataHeaders": "From,To,Subject,Date,X-Zoom-Encryption"}
+    assert ctx.sent[0].query == {"format": "metadata", "metadataHeaders": "From,To,Subject,Date,X-Zoom-Encryption"}
     assert out["messages"] == [
         {
             "id": "M1",

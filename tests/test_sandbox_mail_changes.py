@@ -175,6 +175,24 @@ async def test_history_records_changes(mail: Mail) -> None:
     assert int(recipient["historyId"]) > 1000
 
 
+async def test_a_message_carries_its_last_change(mail: Mail) -> None:
+    """historyId: "the ID of the last history event that modified this message"; lastMoved: "the
+    last time the message had a label change" (any label, not only a move between folders)."""
+    message = await _inbox_message(mail)
+    assert int(message["lastMoved"]) <= int(message["internalDate"])  # never changed since arrival
+    for change, expected in (({"addLabelIds": ["STARRED"]}, True), ({"removeLabelIds": ["STARRED"]}, False)):
+        mail.clock.now_value += 90.5
+        await mail.ok("POST", "/messages/{messageId}/modify", body=change, messageId=message["id"])
+        now = await mail.ok("GET", "/messages/{messageId}", query={"format": "minimal"}, messageId=message["id"])
+        profile = await mail.ok("GET", "/profile")
+        assert now["historyId"] == profile["historyId"] != message["historyId"]
+        assert now["lastMoved"] == str(int(mail.clock.now_value) * 1000)  # whole seconds, as Zoom's example
+        assert ("STARRED" in now["labelIds"]) is expected
+    # A change that changes nothing is no event.
+    await mail.ok("POST", "/messages/{messageId}/modify", body={"removeLabelIds": ["STARRED"]}, messageId=message["id"])
+    assert (await mail.ok("GET", "/messages/{messageId}", query={"format": "minimal"}, messageId=message["id"])) == now
+
+
 async def test_labels_crud_and_counts(mail: Mail) -> None:
     labels = (await mail.ok("GET", "/labels"))["labels"]
     by_id = {label["id"]: label for label in labels}

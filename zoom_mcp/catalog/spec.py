@@ -118,17 +118,22 @@ class Page:
     ``items`` is the response key holding the list. Token and size names are wire names.
     The model always sees ``page_size`` and ``next_page_token``; the executor wraps Zoom's
     token in its own so a page cut short by the result budget resumes at the next item.
+    ``max_size`` is the largest page Zoom serves, for lists whose items carry no sort key: such a
+    listing asks for one item more than it shows, so a full page knows the item after it (where
+    the next page starts, should its last item be deleted) without a second request.
     """
 
     items: str
     size_param: str = "page_size"
     token_param: str = "next_page_token"
     token_field: str = "next_page_token"
+    max_size: int | None = None
 
     @classmethod
     def mail(cls, items: str) -> Page:
-        """Zoom Mail's Gmail-style paging: ``maxResults`` / ``pageToken`` -> ``nextPageToken``."""
-        return cls(items, size_param="maxResults", token_param="pageToken", token_field="nextPageToken")
+        """Zoom Mail's Gmail-style paging: ``maxResults`` (at most 500 on every Mail list) /
+        ``pageToken`` -> ``nextPageToken``."""
+        return cls(items, size_param="maxResults", token_param="pageToken", token_field="nextPageToken", max_size=500)
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,10 @@ READ_HEADERS = "From,To,Cc,Reply-To,Subject,Date,X-Zoom-Encryption"
 REPLY_HEADERS = "Subject,Message-ID,References"
 # The most messages Zoom serves of one thread (its document's maximum for maxResults).
 THREAD_MAX = 500
-# User label names are looked up once and kept this long (labels are renamed rarely).
-LABEL_CACHE_SECONDS = 60.0
+# User label names are looked up when a result shows a label id the last lookup did not name or
+# after this server writes a label, else at most this often, so a rename made in another app
+# shows within it: in practice one lookup per mailbox in a session.
+LABEL_CACHE_SECONDS = 3600.0
 # Zoom's code for a token without the scope an endpoint needs.
 SCOPE_ERROR = 4711
 _SYSTEM_LABELS = frozenset({"INBOX", "SENT", "DRAFT", "TRASH", "SPAM", "UNREAD", "STARRED", "IMPORTANT", "CHAT"})
@@ -410,6 +412,9 @@ async def _label_map(ctx: CallContext, root: str, wanted: set[str]) -> dict[str,
         return cached[2]
     data = await ctx.send(Request(method="GET", path=f"{root}/labels", query={"format": "minimal"}))
     names = {str(label["id"]): str(label.get("name") or label["id"]) for label in (data or {}).get("labels") or []}
+    # An id the list does not hold (a label this token cannot see) keeps showing as its id,
+    # without a lookup on every result.
+    names.update((label, label) for label in wanted - names.keys())
     if len(_label_cache) >= _LABEL_CACHE_ENTRIES:
         _label_cache.pop(next(iter(_label_cache)))
     _label_cache[key] = (ctx.settings, now, names)
@@ -425,8 +430,9 @@ async def forget_label_names(data: Any, args: ToolInput, ctx: CallContext) -> An
 async def with_label_names(out: dict[str, Any], args: ToolInput, ctx: CallContext) -> dict[str, Any]:
     """User labels by name (``Projects/Atlas``, not ``Label_3``); system labels keep their ids.
 
-    One label lookup, cached briefly per mailbox. Without the scope to read labels the ids stay
-    and the result says which scope shows the names.
+    One label lookup per mailbox, made again only for an id it did not name (see
+    ``LABEL_CACHE_SECONDS``); system labels need none. Without the scope to read labels the ids
+    stay and the result says which scope shows the names.
     """
     lists = list(_label_lists(out))
     wanted = {str(label) for labels in lists for label in labels if not _is_system_label(str(label))}

@@ -33,11 +33,11 @@ from zoom_mcp.engine.http import (
     describe_transport_error,
     send_following_redirects,
 )
-from zoom_mcp.engine.listing import page_cursor, resume, shape_listing
+from zoom_mcp.engine.listing import Resumed, page_cursor, resume, shape_listing
 from zoom_mcp.engine.redact import SECRETS, install_log_filter
 from zoom_mcp.engine.results import ToolResult
 from zoom_mcp.engine.retry import backoff, may_retry_failure, qps_wait, rate_limit_kind
-from zoom_mcp.engine.shaping import Identity, shape_result
+from zoom_mcp.engine.shaping import shape_result
 from zoom_mcp.engine.text_format import defuse_delimiters
 from zoom_mcp.errors import ToolUsageError, ZoomAPIError, ZoomConnectionError
 
@@ -175,21 +175,21 @@ class Executor:
             request = await encoded if inspect.isawaitable(encoded) else encoded
         else:
             request = context.default_request(args)
-        identities: list[Identity] | None = None
-        zoom_next: str | None = None
+        resumed: Resumed | None = None
         if page is not None and cursor is not None:
-            # Items an earlier call returned are dropped before the decode hook sees them, so a
-            # hook that fetches per row (mail lists) does not fetch rows that are skipped.
+            # Items an earlier call returned (and the one a list holds back for the next page) are
+            # dropped before the decode hook sees them, so a hook that fetches per row (mail
+            # lists) fetches only the rows shown.
             resumed = await resume(context, request, spec, page, cursor)
-            data, cursor, zoom_next, identities = resumed.data, resumed.cursor, resumed.zoom_next, resumed.identities
+            data = resumed.data
         else:
             data = await context.send(request)
         if spec.decode is not None:
             data = await spec.decode(data, args, context)
             if isinstance(data, ToolResult):
                 return data
-        if page is not None and cursor is not None:
-            return await shape_listing(context, request, spec, data, cursor, zoom_next, identities)
+        if resumed is not None:
+            return await shape_listing(context, request, spec, data, resumed)
         return shape_result(data, self.settings.result_budget)
 
     def _failure(self, spec: ToolSpec, args: ToolInput, context: CallContext, exc: Exception) -> ToolResult:

@@ -482,13 +482,16 @@ def shape_page(
     identities: list[Identity] | None = None,
     *,
     following: str | None = None,
+    pages: list[str | None] | None = None,
 ) -> ToolResult:
     """One page of a list, cut at an item boundary to fit, with the token that resumes after it.
 
     ``data`` holds only items not yet returned; they came from the Zoom page ``cursor.zoom``
-    names. ``identities`` are the items' identities as Zoom sent them (before a decode hook
-    reshaped them); without them, or when the hook changed the count, the shaped items are used.
-    ``following`` is the id of the first item of Zoom's next page, when the caller knows it.
+    names, or, where ``pages`` is given, from the page it names for each item. ``identities``
+    are the items' identities as Zoom sent them (before a decode hook reshaped them); without
+    them, or when the hook changed the count, the shaped items are used. ``following`` is the id
+    of the first item not in ``data`` (Zoom's next page, or an item read and held back), when the
+    caller knows it; an item held back means there is more even without a Zoom token.
     """
     shaped = compact(data)
     if isinstance(shaped, list):
@@ -507,23 +510,30 @@ def shape_page(
     descending = cursor.anchor.descending if cursor.anchor else _descending(identities)
     nonce = new_nonce()
 
-    def resume_token(count: int) -> str | None:
+    sources = pages if pages is not None and len(pages) == len(items) else None
+
+    def page_of(index: int) -> str | None:
+        """Zoom's token of the page the item came from: where the next call reads again."""
+        return sources[index] if sources is not None else cursor.zoom
+
+    def resume_cursor(count: int) -> PageCursor | None:
         if count < len(items):
             last, upcoming = identities[count - 1], identities[count]
             # With a sort key the key finds the place; without one, the next item's id does.
             anchor = Anchor(last, None if last.key is not None else upcoming.id, descending)
-            return encode_page_token(PageCursor(cursor.zoom, cursor.size, anchor))
-        if not zoom_next:
-            return None
-        if count:
+            return PageCursor(page_of(count - 1), cursor.size, anchor)
+        if count and (zoom_next or following is not None):
             last = identities[-1]
             anchor = Anchor(last, following if last.key is None else None, descending)
-            return encode_page_token(PageCursor(cursor.zoom, cursor.size, anchor))
-        return encode_page_token(PageCursor(zoom_next, cursor.size, cursor.anchor))
+            return PageCursor(page_of(count - 1), cursor.size, anchor)
+        if not zoom_next:
+            return None
+        return PageCursor(zoom_next, cursor.size, cursor.anchor)
 
     def build(shown: list[Any], count: int, body_envelope: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        token = resume_token(count)
-        expiry = TOKEN_LIFETIME_NOTE if token and (cursor.zoom or count == 0) else ""
+        resumes = resume_cursor(count)
+        token = encode_page_token(resumes) if resumes is not None else None
+        expiry = TOKEN_LIFETIME_NOTE if resumes is not None and resumes.zoom else ""
         body = {**body_envelope, page.items: shown}
         note = f"more: pass next_page_token={token}{expiry}" if token else "end of list"
         structured = {**body, "next_page_token": token} if token else body

@@ -340,8 +340,9 @@ class Mailbox:
         if not added and not removed:
             return
         message.label_ids = [label for label in message.label_ids if label not in removed] + added
-        if {"INBOX", "TRASH", "SPAM"} & {*added, *removed}:
-            message.last_moved = int(self.state.clock() * 1000)
+        # Zoom's document: "the last time the message had a label change" (any label), in whole
+        # seconds as its example and the arrival value are.
+        message.last_moved = int(self.state.clock()) * 1000
         if added:
             self._record(message, "labelsAdded", added)
         if removed:
