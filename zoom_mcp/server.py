@@ -16,6 +16,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import anyio
@@ -219,7 +220,7 @@ class ZoomServer(Server[dict[str, Any]]):
         self.settings = settings
         self.selection = selection or Selection.from_settings(settings)
         self.catalog = tuple(catalog)
-        self.prompt_templates = tuple(load_prompts() if prompts is None else prompts)
+        self._given_prompts = None if prompts is None else tuple(prompts)
         self.scope_probe_timeout = scope_probe_timeout
         self.bus = InMemorySubscriptionBus()
         self._granted: frozenset[str] | None = None
@@ -492,6 +493,11 @@ class ZoomServer(Server[dict[str, Any]]):
                 f"Unknown tool: {name} (not available: needs one of the scopes {' '.join(known.scopes.alternatives)})"
             )
         return f"Unknown tool: {name} (not available: excluded by the server's tool selection)"
+
+    @cached_property
+    def prompt_templates(self) -> tuple[PromptTemplate, ...]:
+        # Read on the first prompts request: answering the first tools/list needs none of the files.
+        return self._given_prompts if self._given_prompts is not None else load_prompts()
 
     def _prompts(self, specs: dict[str, ToolSpec]) -> dict[str, PromptTemplate]:
         return {p.name: p for p in self.prompt_templates if p.available(specs)}
