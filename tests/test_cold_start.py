@@ -38,6 +38,8 @@ DEFERRED = {
     "http.server": "`zoom-mcp login` (its redirect server)",
     "webbrowser": "`zoom-mcp login`",
     "tomllib": "the first prompts request (the prompt files)",
+    "zoom_mcp.prompting": "the first prompts request",
+    "zoom_mcp.write_dedupe": "the first write (its retry guard)",
     "difflib": "suggesting a name for a mistyped one",
     "filelock": "a token file",
     "zoom_mcp.remote": "--auth oauth",

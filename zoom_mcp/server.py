@@ -33,15 +33,15 @@ from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from zoom_mcp import __version__, confirm, progress
 from zoom_mcp.catalog import ToolInput, ToolSpec, is_user_level
 from zoom_mcp.config import Settings
-from zoom_mcp.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.registry import Selection, select
 from zoom_mcp.results import ToolResult
 from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.tools import ALL_TOOLS
-from zoom_mcp.write_dedupe import NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
 
 if TYPE_CHECKING:
     from zoom_mcp.executor import Executor
+    from zoom_mcp.prompting import PromptTemplate
+    from zoom_mcp.write_dedupe import NotRepeated, Spawn, WriteGuard, WriteOutcome
 
 log = logging.getLogger("zoom_mcp.server")
 
@@ -104,6 +104,8 @@ def to_call_result(result: ToolResult, *, structured: bool = False) -> types.Cal
 
 def remembered(result: ToolResult) -> WriteOutcome | None:
     """What a write's record keeps: nothing for a failure that certainly changed nothing at Zoom."""
+    from zoom_mcp.write_dedupe import WriteOutcome
+
     if result.is_error and not result.may_have_acted:
         return None
     return WriteOutcome(result.text, result.is_error, result.structured)
@@ -215,8 +217,8 @@ class ZoomServer(Server[dict[str, Any]]):
         self.identity = identity
         # Per-user views (remote mode): the registered tools for each distinct set of granted scopes.
         self._views: OrderedDict[frozenset[str] | None, tuple[dict[str, ToolSpec], list[types.Tool]]] = OrderedDict()
-        # Remembers non-idempotent writes so a client's retry of one is not sent twice.
-        self.writes = write_guard or WriteGuard()
+        # One guard shared by the instances behind one URL (remote mode); else ``writes`` makes one.
+        self._write_guard = write_guard
         self.settings = settings
         self.selection = selection or Selection.from_settings(settings)
         self.catalog = tuple(catalog)
@@ -445,6 +447,8 @@ class ZoomServer(Server[dict[str, Any]]):
         principal: str = "",
     ) -> ToolResult:
         """A write that an identical recent call (a client's retry) does not send again."""
+        from zoom_mcp.write_dedupe import Ran, dedupe_key
+
         key = dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True), principal=principal)
 
         async def call() -> ToolResult:
@@ -495,8 +499,19 @@ class ZoomServer(Server[dict[str, Any]]):
         return f"Unknown tool: {name} (not available: excluded by the server's tool selection)"
 
     @cached_property
+    def writes(self) -> WriteGuard:
+        """Remembers non-idempotent writes so a client's retry of one is not sent twice.
+
+        Made on the first write: a start, and every read, goes without it."""
+        from zoom_mcp.write_dedupe import WriteGuard
+
+        return self._write_guard or WriteGuard()
+
+    @cached_property
     def prompt_templates(self) -> tuple[PromptTemplate, ...]:
         # Read on the first prompts request: answering the first tools/list needs none of the files.
+        from zoom_mcp.prompting import load_prompts
+
         return self._given_prompts if self._given_prompts is not None else load_prompts()
 
     def _prompts(self, specs: dict[str, ToolSpec]) -> dict[str, PromptTemplate]:
@@ -512,6 +527,8 @@ class ZoomServer(Server[dict[str, Any]]):
     async def _get_prompt(
         self, ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
     ) -> types.GetPromptResult:
+        from zoom_mcp.prompting import PromptArgumentError
+
         self._track(ctx)
         prompt = self._prompts((await self._view(ctx)).specs).get(params.name)
         if prompt is None:
