@@ -4,7 +4,9 @@ Modules are found by name (``chat_*`` and ``mail_*``) so adding an area is addin
 A module says once what its tools share (``tool = defaults(toolset=..., rate=...)``), then each
 tool in one short declaration: ``tool(name, KIND, title)(description=..., endpoint=..., ...)``,
 its kind one of the named annotation sets in ``zoom_mcp.catalog`` (``READ``, ``WRITE``, ...).
-Field types live in ``_common``, scope families in ``_scopes``.
+Field types live in ``_common``, scope families in ``_scopes``. Modules that declare models do
+without ``from __future__ import annotations`` (quote a forward reference instead): pydantic would
+evaluate every field annotation from its string at each server start.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """Field types shared by tool modules. Declarations only."""
 
-from __future__ import annotations
-
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -169,7 +167,7 @@ class SendInput(ComposeInput):
     repeat: Repeat = False
 
     @model_validator(mode="after")
-    def _has_content(self) -> SendInput:
+    def _has_content(self) -> "SendInput":
         if self.text is None and self.html is None and not self.attachments:
             raise ValueError("give text or html (or attachments): the message would be empty")
         return self

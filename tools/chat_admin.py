@@ -8,8 +8,6 @@ few (admins, single member removal) have only ``:admin`` granular scopes. The us
 of the same operations are in chat_channels.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

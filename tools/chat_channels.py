@@ -1,7 +1,5 @@
 """Team Chat channels as a user sees them: list, create, get, update, delete, join, leave, members."""
 
-from __future__ import annotations
-
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -23,7 +21,7 @@ if TYPE_CHECKING:
     from zoom_mcp.catalog import CallContext, Request, ToolSpec
 
 
-def encode_email_objects(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+def encode_email_objects(spec: "ToolSpec", args: ToolInput, ctx: "CallContext") -> "Request":
     """Turn the model's list of emails into Zoom's ``[{"email": ...}]`` (members or admins)."""
     request = ctx.default_request(args)
     body = dict(request.json or {})
@@ -33,7 +31,7 @@ def encode_email_objects(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> R
     return replace(request, json=body)
 
 
-def encode_csv_query(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+def encode_csv_query(spec: "ToolSpec", args: ToolInput, ctx: "CallContext") -> "Request":
     """Zoom's batch endpoints take ids as one comma-separated query value, not repeated keys."""
     request = ctx.default_request(args)
     query = {key: ",".join(value) if isinstance(value, list) else value for key, value in request.query.items()}
@@ -116,7 +114,7 @@ class RemoveMembers(ToolInput):
     id_kind: Annotated[Literal["user", "member"], LOCAL, Field(description="User ids or member ids")] = "user"
 
 
-def encode_remove_members(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+def encode_remove_members(spec: "ToolSpec", args: ToolInput, ctx: "CallContext") -> "Request":
     # Zoom takes user_ids or member_ids as one comma-separated query value; one list plus a kind
     # lets the confirmation name exactly who is removed.
     if not isinstance(args, RemoveMembers):

@@ -1,7 +1,5 @@
 """Contacts: your Team Chat contacts and a search of the company directory."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -1,8 +1,6 @@
 """Zoom's deprecated IM API (/im/...), removed from Zoom's current API: an opt-in toolset (`--toolsets chat_im`)
 for accounts that still rely on it; prefer chat_*."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

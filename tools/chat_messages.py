@@ -1,7 +1,5 @@
 """Team Chat messages: send, list, get, edit, delete, react, mark read, files, sessions."""
 
-from __future__ import annotations
-
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -82,7 +80,7 @@ def at_items(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
     return items
 
 
-def encode_send_message(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+def encode_send_message(spec: "ToolSpec", args: ToolInput, ctx: "CallContext") -> "Request":
     if not isinstance(args, SendMessage):
         raise TypeError(f"expected SendMessage, got {type(args).__name__}")
     request = ctx.default_request(args)
@@ -108,7 +106,7 @@ class ListMessages(ToolInput):
     next_page_token: ChatPageToken = None
 
     @model_validator(mode="after")
-    def _one_chat_unless_searching(self) -> ListMessages:
+    def _one_chat_unless_searching(self) -> "ListMessages":
         # Zoom searches every chat when a search names none; otherwise it reads exactly one chat.
         given = (self.to_contact is not None) + (self.to_channel is not None)
         if given > 1 or (given == 0 and self.search_key is None):
@@ -116,7 +114,7 @@ class ListMessages(ToolInput):
         return self
 
 
-def encode_list_messages(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+def encode_list_messages(spec: "ToolSpec", args: ToolInput, ctx: "CallContext") -> "Request":
     # Zoom needs search_type next to search_key; the model only ever searches message text.
     request = ctx.default_request(args)
     if getattr(args, "search_key", None) is None:
@@ -166,7 +164,7 @@ class UploadFile(ToolInput):
     file_path: UploadPath
 
 
-def encode_upload(spec: ToolSpec, args: ToolInput, ctx: CallContext) -> Request:
+def encode_upload(spec: "ToolSpec", args: ToolInput, ctx: "CallContext") -> "Request":
     # Zoom's default also posts every upload to the user's personal chat; the file is for a later message.
     request = encode_upload_file(spec, args, ctx)
     return replace(request, query={**request.query, "postToPersonalChat": "false"})

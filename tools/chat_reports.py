@@ -1,7 +1,5 @@
 """Chat history reports: an account admin's view of every chat session and its messages."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Zoom Mail drafts: list, read, create, replace, send, delete."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

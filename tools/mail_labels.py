@@ -1,7 +1,5 @@
 """Zoom Mail labels, which are also its folders: list, read, create, rename, delete."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

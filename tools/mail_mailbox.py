@@ -1,7 +1,5 @@
 """Zoom Mail mailbox: profile and change history."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Zoom Mail messages: list, read, send, insert, label changes, trash, delete, attachments."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

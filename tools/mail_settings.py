@@ -1,7 +1,5 @@
 """Zoom Mail settings: vacation auto-reply, delegates and filters (the only settings the API has)."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -80,7 +78,7 @@ class CreateFilter(ToolInput):
     forward: Annotated[EmailAddress | None, LOCAL, Field(description="Forward to")] = None
 
     @model_validator(mode="after")
-    def _criteria_and_action(self) -> CreateFilter:
+    def _criteria_and_action(self) -> "CreateFilter":
         if not any(v is not None for v in (self.sender, self.recipient, self.subject, self.query, self.has_attachment)):
             raise ValueError("give at least one criterion: sender, recipient, subject, query or has_attachment")
         if not (self.add_label_ids or self.remove_label_ids or self.forward):

@@ -1,7 +1,5 @@
 """Zoom Mail threads (conversations): list, read, label changes, trash, delete."""
 
-from __future__ import annotations
-
 from zoom_mcp.catalog import DESTRUCTIVE, IDEMPOTENT_WRITE, READ, Page, ToolInput, defaults
 from zoom_mcp.codecs.mail_format import (
     THREAD_MAX,

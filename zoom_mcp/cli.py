@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import difflib
 import json
 import logging
 import os
@@ -278,6 +277,8 @@ def _settings(ns: argparse.Namespace) -> Settings:
 
 
 def _suggestion(name: str, candidates: Sequence[str]) -> str:
+    import difflib  # only for a mistyped name
+
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
     if not close:
         return ""

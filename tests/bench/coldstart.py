@@ -141,7 +141,8 @@ def heaviest_imports_beyond_sdk(modules: list[str], top: int = 6) -> list[tuple[
 
 # What a client's server uses, and what ``python -m zoom_mcp --sandbox`` loads on top (CLI, sandbox).
 SERVER_MODULES = ["zoom_mcp.serving.server", "zoom_mcp.engine.executor"]
-SANDBOX_PATH_MODULES = [*SERVER_MODULES, "zoom_mcp.cli", "zoom_mcp.serving.transports", "zoom_mcp.sandbox"]
+# The sandbox package exports ``Sandbox`` on first use: its core is what a --sandbox run loads.
+SANDBOX_PATH_MODULES = [*SERVER_MODULES, "zoom_mcp.cli", "zoom_mcp.serving.transports", "zoom_mcp.sandbox.core"]
 
 
 def _import_figure(label: str, modules: list[str], runs: int) -> Figure:

@@ -10,8 +10,6 @@ GET/DELETE and to the JSON body for POST/PUT/PATCH. A marker in ``Annotated[...]
 that: ``QUERY``, ``BODY``, ``PATH`` or ``LOCAL`` (never sent; read by an encode hook).
 """
 
-from __future__ import annotations
-
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -83,7 +81,7 @@ class ToolInput(BaseModel):
         }
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> ToolInput:
+    def _exactly_one(self) -> "ToolInput":
         for group in self.one_of:
             given = [name for name in group if getattr(self, name) is not None]
             if len(given) != 1:
@@ -130,7 +128,7 @@ class Page:
     max_size: int | None = None
 
     @classmethod
-    def mail(cls, items: str) -> Page:
+    def mail(cls, items: str) -> "Page":
         """Zoom Mail's Gmail-style paging: ``maxResults`` (at most 500 on every Mail list) /
         ``pageToken`` -> ``nextPageToken``."""
         return cls(items, size_param="maxResults", token_param="pageToken", token_field="nextPageToken", max_size=500)

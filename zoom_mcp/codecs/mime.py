@@ -16,18 +16,16 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
 from email.errors import HeaderParseError
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-# CRLF line endings, as RFC 5322 requires on the wire, and 7-bit clean bodies (quoted-printable
-# or base64 for non-ASCII text): whether Zoom's API accepts 8bit MIME is not documented.
-WIRE_POLICY = policy.SMTP.clone(cte_type="7bit")
+if TYPE_CHECKING:
+    from email.policy import Policy
+
 ENCRYPTED_MIME_PREFIX = "application/vnd.zoom.encrypt."
 ENCRYPTED_SUBJECT = "Zoom Encrypted Email"
 # Shown as ``encrypted: content not readable through the API`` in place of a body.
@@ -66,12 +64,25 @@ def shown_value(value: str) -> str:
     return ascii(cut)
 
 
+# ``email.policy`` and ``email.headerregistry`` (with its header parser) are imported where they
+# are used: a server answers its first tools/list, and many calls, without composing or reading mail.
+@lru_cache(maxsize=1)
+def wire_policy() -> Policy:
+    """CRLF line endings, as RFC 5322 requires on the wire, and 7-bit clean bodies (quoted-printable
+    or base64 for non-ASCII text): whether Zoom's API accepts 8bit MIME is not documented."""
+    from email import policy
+
+    return policy.SMTP.clone(cte_type="7bit")
+
+
 def check_address(value: str) -> str:
     """Accept a bare address (``name@example.com``), validated by the stdlib parser.
 
     Anything the parser cannot read (``<x@y.z>``, a display name, line breaks, control
     characters) is a ``ValueError``, which pydantic reports as a field error.
     """
+    from email.headerregistry import Address
+
     text = value.strip()
     if len(text) > MAX_ADDRESS_LENGTH or not text.isprintable():
         raise ValueError(f"not an email address: {shown_value(value)}")
@@ -135,7 +146,7 @@ def build_message(
     mailbox is ``me``: the document's ``me`` means "the authenticated user", whose address the
     server fills in.
     """
-    message = EmailMessage(policy=WIRE_POLICY)
+    message = EmailMessage(policy=wire_policy())
     if sender:
         message["From"] = sender
     if to:
@@ -172,7 +183,7 @@ def build_message(
 
 def encode_raw(message: EmailMessage) -> str:
     """The message as Zoom's ``raw`` field: base64url of the RFC 2822 bytes."""
-    return base64.urlsafe_b64encode(message.as_bytes(policy=WIRE_POLICY)).decode("ascii")
+    return base64.urlsafe_b64encode(message.as_bytes(policy=wire_policy())).decode("ascii")
 
 
 _NOT_B64URL = re.compile(r"[^A-Za-z0-9_-]")
@@ -190,6 +201,8 @@ def b64url_decode(data: str) -> bytes:
 
 def parse_raw(raw: str) -> EmailMessage:
     """Parse a base64url ``raw`` message back into an ``EmailMessage``."""
+    from email import policy
+
     # With policy.default the parser builds EmailMessage objects.
     return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(b64url_decode(raw)))
 
@@ -245,6 +258,8 @@ def header_map(headers: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
 
 def decode_header_value(name: str, value: str) -> str:
     """Decode RFC 2047 encoded words if Zoom passed the header through undecoded."""
+    from email import policy
+
     if "=?" not in value:
         return value
     try:
@@ -254,6 +269,8 @@ def decode_header_value(name: str, value: str) -> str:
 
 
 def _charset(headers: Mapping[str, str]) -> str:
+    from email import policy
+
     content_type = headers.get("content-type")
     if content_type:
         charset = policy.default.header_factory("content-type", content_type).params.get("charset")
@@ -266,6 +283,8 @@ def _charset(headers: Mapping[str, str]) -> str:
 
 
 def _disposition(headers: Mapping[str, str]) -> str:
+    from email import policy
+
     value = headers.get("content-disposition")
     if not value:
         return ""

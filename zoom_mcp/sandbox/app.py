@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -21,7 +22,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Match, Route
+from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.catalog import ToolSpec
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 USER_PARAMS = {"userId": "id", "user_id": "id", "email": "email"}
 QUERY_TOKEN_MESSAGE = "Invalid access token, this access token is not supported as query parameter string."
 REDIRECTED_HOST_PREFIX = "file2."
+API_PREFIX = "/v2"
 
 
 class TrackingMiddleware:
@@ -303,14 +305,40 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return JSONResponse({"code": status, "message": message}, status_code=status)
 
 
+class LazyRouter:
+    """A router whose routes are made on its first request.
+
+    Compiling the catalog's ~90 path patterns is most of what building the app costs, and a
+    server starting against the sandbox only asks for a token before its first ``tools/list``.
+    """
+
+    def __init__(self, routes: Callable[[], list[BaseRoute]]) -> None:
+        self._routes = routes
+        self._router: Router | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._router is None:
+            self._router = Router(self._routes(), redirect_slashes=False)
+        await self._router(scope, receive, send)
+
+
 def build_app(sandbox: Sandbox) -> ASGIApp:
-    routes: list[Route] = [token_route(sandbox), *oauth_routes(sandbox)]
-    routes.extend(control_routes(sandbox))
-    for spec in sorted(sandbox.specs, key=_specificity):
-        endpoint = ApiEndpoint(sandbox, spec, sandbox.handlers.bind(spec))
-        # A bound method, not the instance: Starlette treats a callable object as a raw ASGI app.
-        routes.append(RawPathRoute("/v2" + spec.path, endpoint.__call__, methods=[spec.method], name=spec.name))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
+    routes: list[BaseRoute] = [token_route(sandbox), *oauth_routes(sandbox), *control_routes(sandbox)]
+    # Routes under /v2 match only paths under /v2 and the others never do, so serving the /v2 ones
+    # from the front router's fallback, in their order, matches every request as one router would.
+    api = [route for route in routes if isinstance(route, Route) and route.path.startswith(API_PREFIX + "/")]
+    front = [route for route in routes if route not in api]
+
+    def api_routes() -> list[BaseRoute]:
+        out: list[BaseRoute] = list(api)
+        for spec in sorted(sandbox.specs, key=_specificity):
+            endpoint = ApiEndpoint(sandbox, spec, sandbox.handlers.bind(spec))
+            # A bound method, not the instance: Starlette treats a callable object as a raw ASGI app.
+            out.append(RawPathRoute(API_PREFIX + spec.path, endpoint.__call__, methods=[spec.method], name=spec.name))
+        return out
+
+    app = Starlette(routes=front, exception_handlers={HTTPException: _not_found})
     # Zoom answers 404 for a path it does not serve; it does not redirect "/x/" to "/x".
     app.router.redirect_slashes = False
+    app.router.default = LazyRouter(api_routes)
     return TrackingMiddleware(app, sandbox)

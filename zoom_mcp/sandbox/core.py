@@ -91,11 +91,15 @@ class Sandbox:
         self.state.pages = PageTokens(page_token_ttl, self.clock)
         self.state.message_date_window = message_date_window
         self.state.invite_limit = invite_limit
-        seed_mail = mail_seeder()
-        if seed_mail is not None:
-            extra = _mail_kwargs(seed_mail, seed, self.clock, mail_options)
+        load_seeder = mail_seeder()
+        if load_seeder is not None:
             users = list(self.state.users)
-            self.state.mail_seeder = lambda: seed_mail(users, **extra)
+
+            def seed_mail() -> Any:
+                seeder = load_seeder()
+                return seeder(users, **_mail_kwargs(seeder, seed, self.clock, mail_options))
+
+            self.state.mail_seeder = seed_mail
 
         self.handlers = HandlerTable(CHAT_HANDLERS, mail_handlers())
         self.missing_handlers = self.handlers.missing(self.specs)

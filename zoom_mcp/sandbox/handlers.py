@@ -13,13 +13,14 @@ part runs without it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from zoom_mcp.catalog import ToolSpec
-from zoom_mcp.sandbox.routing import Handler, User
+from zoom_mcp.sandbox.routing import Handler
 
 _PARAM = re.compile(r"{(\w+)}")
 MAIL_MODULE = "zoom_mcp.sandbox.mail"
@@ -56,9 +57,14 @@ def mail_handlers() -> dict[str, Handler] | None:
     return None if module is None else dict(module.HANDLERS)
 
 
-def mail_seeder() -> Callable[[list[User]], Any] | None:
-    module = _optional(MAIL_SEED_MODULE)
-    return None if module is None else module.seed_mail
+def mail_seeder() -> Callable[[], Callable[..., Any]] | None:
+    """A loader of the Mail part's ``seed_mail``, or None without that part.
+
+    Mail is seeded on first use, so its seed module (with the seed texts) is imported then too.
+    """
+    if importlib.util.find_spec(MAIL_SEED_MODULE) is None:
+        return None
+    return lambda: importlib.import_module(MAIL_SEED_MODULE).seed_mail
 
 
 class HandlerTable:

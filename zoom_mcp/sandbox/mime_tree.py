@@ -13,7 +13,6 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
@@ -23,7 +22,8 @@ from typing import Any
 # attachment id (observed in real responses), so clients cannot fetch the ciphertext.
 ENCRYPTED_TYPES = frozenset({"application/vnd.zoom.encrypt.manifest", "application/vnd.zoom.encrypt.mime"})
 
-_PARSER = BytesParser(policy=policy.compat32)
+# The parser's default policy, compat32 (``email.policy`` itself would load the header registry at start).
+_PARSER = BytesParser()
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 

@@ -13,12 +13,10 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import http.server
 import secrets
 import sys
 import textwrap
 import threading
-import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +136,8 @@ class _CallbackServer:
     """A one-shot HTTP server on 127.0.0.1 that takes the OAuth redirect."""
 
     def __init__(self, redirect: Redirect, state: str) -> None:
+        import http.server  # only a sign-in runs a server; the CLI imports this module to parse flags
+
         self.callback = _Callback()
         callback, path = self.callback, redirect.path
 
@@ -223,6 +223,8 @@ async def login(
     transport: httpx2.AsyncBaseTransport | None = None,
 ) -> int:
     """Run the whole sign-in; prints who signed in and the granted scopes. The exit code."""
+    import webbrowser
+
     from zoom_mcp.engine.auth import token_file_for
     from zoom_mcp.engine.http import build_client
 

@@ -9,10 +9,8 @@ need no escaping.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from string import Template
 from typing import Any
 
@@ -89,6 +87,10 @@ class PromptTemplate:
 
 def load_prompts(package: str = PACKAGE) -> tuple[PromptTemplate, ...]:
     """Every prompt file in the package, sorted by name."""
+    # Imported here: a server reads its prompts on the first prompts request, not at start.
+    import tomllib
+    from importlib import resources
+
     files = sorted(
         (entry for entry in resources.files(package).iterdir() if entry.name.endswith(".toml")),
         key=lambda entry: entry.name,

@@ -16,6 +16,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import anyio
@@ -35,14 +36,14 @@ from zoom_mcp.catalog.registry import Selection, select
 from zoom_mcp.config import Settings
 from zoom_mcp.engine import progress
 from zoom_mcp.engine.results import ToolResult
-from zoom_mcp.engine.write_dedupe import NotRepeated, Ran, Spawn, WriteGuard, WriteOutcome, dedupe_key
 from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.serving import confirm
-from zoom_mcp.serving.prompting import PromptArgumentError, PromptTemplate, load_prompts
 from zoom_mcp.tools import ALL_TOOLS
 
 if TYPE_CHECKING:
     from zoom_mcp.engine.executor import Executor
+    from zoom_mcp.engine.write_dedupe import NotRepeated, Spawn, WriteGuard, WriteOutcome
+    from zoom_mcp.serving.prompting import PromptTemplate
 
 log = logging.getLogger("zoom_mcp.server")
 
@@ -105,6 +106,8 @@ def to_call_result(result: ToolResult, *, structured: bool = False) -> types.Cal
 
 def remembered(result: ToolResult) -> WriteOutcome | None:
     """What a write's record keeps: nothing for a failure that certainly changed nothing at Zoom."""
+    from zoom_mcp.engine.write_dedupe import WriteOutcome
+
     if result.is_error and not result.may_have_acted:
         return None
     return WriteOutcome(result.text, result.is_error, result.structured)
@@ -216,12 +219,12 @@ class ZoomServer(Server[dict[str, Any]]):
         self.identity = identity
         # Per-user views (remote mode): the registered tools for each distinct set of granted scopes.
         self._views: OrderedDict[frozenset[str] | None, tuple[dict[str, ToolSpec], list[types.Tool]]] = OrderedDict()
-        # Remembers non-idempotent writes so a client's retry of one is not sent twice.
-        self.writes = write_guard or WriteGuard()
+        # One guard shared by the instances behind one URL (remote mode); else ``writes`` makes one.
+        self._write_guard = write_guard
         self.settings = settings
         self.selection = selection or Selection.from_settings(settings)
         self.catalog = tuple(catalog)
-        self.prompt_templates = tuple(load_prompts() if prompts is None else prompts)
+        self._given_prompts = None if prompts is None else tuple(prompts)
         self.scope_probe_timeout = scope_probe_timeout
         self.bus = InMemorySubscriptionBus()
         self._granted: frozenset[str] | None = None
@@ -446,6 +449,8 @@ class ZoomServer(Server[dict[str, Any]]):
         principal: str = "",
     ) -> ToolResult:
         """A write that an identical recent call (a client's retry) does not send again."""
+        from zoom_mcp.engine.write_dedupe import Ran, dedupe_key
+
         key = dedupe_key(spec.name, args.model_dump(mode="json", exclude_none=True), principal=principal)
 
         async def call() -> ToolResult:
@@ -495,6 +500,22 @@ class ZoomServer(Server[dict[str, Any]]):
             )
         return f"Unknown tool: {name} (not available: excluded by the server's tool selection)"
 
+    @cached_property
+    def writes(self) -> WriteGuard:
+        """Remembers non-idempotent writes so a client's retry of one is not sent twice.
+
+        Made on the first write: a start, and every read, goes without it."""
+        from zoom_mcp.engine.write_dedupe import WriteGuard
+
+        return self._write_guard or WriteGuard()
+
+    @cached_property
+    def prompt_templates(self) -> tuple[PromptTemplate, ...]:
+        # Read on the first prompts request: answering the first tools/list needs none of the files.
+        from zoom_mcp.serving.prompting import load_prompts
+
+        return self._given_prompts if self._given_prompts is not None else load_prompts()
+
     def _prompts(self, specs: dict[str, ToolSpec]) -> dict[str, PromptTemplate]:
         return {p.name: p for p in self.prompt_templates if p.available(specs)}
 
@@ -508,6 +529,8 @@ class ZoomServer(Server[dict[str, Any]]):
     async def _get_prompt(
         self, ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
     ) -> types.GetPromptResult:
+        from zoom_mcp.serving.prompting import PromptArgumentError
+
         self._track(ctx)
         prompt = self._prompts((await self._view(ctx)).specs).get(params.name)
         if prompt is None:
