@@ -44,11 +44,20 @@ DEFERRED = {
     "filelock": "a token file",
     "zoom_mcp.remote": "--auth oauth",
     "zoom_mcp.serving.doctor": "`zoom-mcp doctor`",
+    "zoom_mcp.tools": "the first tool call (listing is served from the catalog index)",
+    "zoom_mcp.codecs": "the first tool call (its hooks)",
 }
+# What a command that prints the catalog itself loads on purpose.
+CATALOG = {"zoom_mcp.tools", "zoom_mcp.codecs"}
 
 # Runs the real command line in the child, then reports what it had loaded by the time it exited.
+# ZOOM_TEST_INDEX, when set, is read as the catalog index instead of the shipped one.
 CHILD = """
-import json, sys
+import json, os, sys
+from pathlib import Path
+from zoom_mcp.catalog import served_schemas
+if "ZOOM_TEST_INDEX" in os.environ:
+    served_schemas.SCHEMA_FILE = Path(os.environ["ZOOM_TEST_INDEX"])
 from zoom_mcp.cli import main
 try:
     main(sys.argv[2:])
@@ -59,10 +68,14 @@ with open(sys.argv[1], "w") as out:
 """
 
 
-def run_cli(tmp_path: Path, *args: str, requests: list[dict[str, object]] = ()) -> tuple[list[str], list[dict]]:
+def run_cli(
+    tmp_path: Path, *args: str, requests: list[dict[str, object]] = (), index: Path | None = None
+) -> tuple[list[str], list[dict]]:
     """Run ``zoom-mcp *args``; with ``requests``, send them and close stdin once the last is answered."""
     report = tmp_path / "modules.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    if index is not None:
+        env["ZOOM_TEST_INDEX"] = str(index)
     with (tmp_path / "stderr").open("wb") as err:
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(report), *args],
@@ -105,11 +118,33 @@ def test_serving_the_first_tools_list_loads_nothing_a_later_call_needs(tmp_path:
     assert loaded_deferred(modules) == {}, "loaded before any call needs them (what needs each one)"
 
 
+def test_the_first_tool_call_loads_the_catalog_and_is_answered(tmp_path: Path) -> None:
+    call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "chat_list_channels"}}
+    modules, messages = run_cli(tmp_path, "--sandbox", requests=[*HANDSHAKE, call])
+    answers = {m["id"]: m for m in messages if "id" in m}
+    assert answers[3]["result"]["isError"] is False, answers[3]
+    assert "zoom_mcp.tools.chat_channels" in modules
+
+
+def test_a_stale_index_serves_the_same_list_from_the_tools_themselves(tmp_path: Path) -> None:
+    stale = tmp_path / "served_schemas.json"
+    stale.write_text(json.dumps({"fingerprint": "stale", "tools": []}))
+    fresh_dir, stale_dir = tmp_path / "fresh", tmp_path / "stale"
+    fresh_dir.mkdir()
+    stale_dir.mkdir()
+    _, fresh = run_cli(fresh_dir, "--sandbox", requests=HANDSHAKE)
+    modules, from_tools = run_cli(stale_dir, "--sandbox", requests=HANDSHAKE, index=stale)
+    assert "zoom_mcp.tools" in modules, "a stale index is not used"
+    listed = [next(m for m in messages if m.get("id") == 2)["result"] for messages in (fresh, from_tools)]
+    assert listed[0] == listed[1]
+    assert len(listed[0]["tools"]) == len(select(ALL_TOOLS, None))
+
+
 def test_a_command_without_sandbox_does_not_load_the_sandbox(tmp_path: Path) -> None:
     # The parser takes the `sandbox` command's options from the sandbox package; not the sandbox.
     modules, _ = run_cli(tmp_path, "tools")
     assert "zoom_mcp.sandbox.core" not in modules
-    assert loaded_deferred(modules) == {}
+    assert set(loaded_deferred(modules)) <= CATALOG
 
 
 def test_tool_modules_declare_models_without_postponed_annotations() -> None:

@@ -27,7 +27,7 @@ from zoom_mcp.config import ENVIRONMENT, LOG_LEVELS, SettingError, Settings
 from zoom_mcp.engine.redact import SECRETS, RedactingFilter
 from zoom_mcp.scopes import ADMIN, ScopeRequirement, parse_scopes, smallest_cover
 from zoom_mcp.serving.login import LOGIN_COMMANDS, add_login_commands
-from zoom_mcp.tools import ALL_TOOLS, BY_NAME
+from zoom_mcp.serving.served_catalog import served_catalog
 
 if TYPE_CHECKING:
     from zoom_mcp.engine.executor import Executor
@@ -288,10 +288,12 @@ def _suggestion(name: str, candidates: Sequence[str]) -> str:
 
 def _checked_selection(settings: Settings) -> Selection:
     selection = Selection.from_settings(settings)
-    bad = unknown_names(ALL_TOOLS, selection)
+    # The served catalog: a server start checks names without importing the tool modules.
+    catalog = served_catalog()
+    bad = unknown_names(catalog, selection)
     if bad:
-        sets = ["all", *toolset_names(ALL_TOOLS)]
-        names = [spec.name for spec in ALL_TOOLS]
+        sets = ["all", *toolset_names(catalog)]
+        names = [spec.name for spec in catalog]
         lines = []
         for name in bad:
             known = sets if name in selection.toolsets else names
@@ -511,6 +513,8 @@ def tool_json(spec: ToolSpec) -> dict[str, Any]:
 
 
 def cmd_tools(ns: argparse.Namespace) -> int:
+    from zoom_mcp.tools import ALL_TOOLS
+
     # No account is consulted: the scopes are the given ones, or all of them.
     selection = Selection.from_settings(_settings(ns))
     granted = parse_scopes(ns.scopes)
@@ -557,6 +561,8 @@ def _family(requirement: ScopeRequirement, granular: bool) -> tuple[str, ...]:
 
 
 def cmd_scopes(ns: argparse.Namespace) -> int:
+    from zoom_mcp.tools import ALL_TOOLS
+
     selection = Selection.from_settings(_settings(ns))
     chosen = select(ALL_TOOLS, None, selection)
     # Each scope's tools, once each (a dict keeps their order).
@@ -583,6 +589,8 @@ def cmd_call(ns: argparse.Namespace) -> int:
         raise UsageError(f"arguments must be a JSON object: {exc}") from exc
     if not isinstance(arguments, dict):
         raise UsageError("arguments must be a JSON object, e.g. '{\"page_size\": 5}'")
+    from zoom_mcp.tools import BY_NAME
+
     if ns.tool not in BY_NAME:
         hint = _suggestion(ns.tool, list(BY_NAME))
         raise UsageError(f"Unknown tool: {ns.tool}{hint}; `zoom-mcp tools` lists them")

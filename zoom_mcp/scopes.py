@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 ADMIN = ":admin"
 
@@ -47,6 +48,18 @@ class ScopeRequirement:
 
     def __and__(self, other: ScopeRequirement) -> ScopeRequirement:
         return ScopeRequirement(self.classic, self.granular, (*self.also, other))
+
+    def to_data(self) -> dict[str, Any]:
+        """As JSON data (the precomputed catalog index keeps it so); ``from_data`` rebuilds it."""
+        data: dict[str, Any] = {"classic": list(self.classic), "granular": list(self.granular)}
+        if self.also:
+            data["also"] = [req.to_data() for req in self.also]
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ScopeRequirement:
+        also = tuple(cls.from_data(part) for part in data.get("also", ()))
+        return cls(tuple(data["classic"]), tuple(data["granular"]), also)
 
 
 def _with_admin(scopes: Iterable[str], admin: bool) -> tuple[str, ...]:

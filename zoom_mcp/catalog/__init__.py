@@ -39,6 +39,8 @@ from zoom_mcp.catalog.spec import (
     lean_schema,
     page_size,
     path_segment,
+    tool_annotations,
+    user_level_schema,
 )
 
 __all__ = [
@@ -72,4 +74,6 @@ __all__ = [
     "lean_schema",
     "page_size",
     "path_segment",
+    "tool_annotations",
+    "user_level_schema",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.served_schemas import CatalogTool
 from zoom_mcp.config import Settings, split_csv
 
 # Toolsets left out unless named (or "all"), and why. The old IM API is gone from Zoom's current
@@ -13,6 +14,9 @@ from zoom_mcp.config import Settings, split_csv
 OPT_IN_TOOLSETS: dict[str, str] = {
     "chat_im": "deprecated: Zoom's old IM API, removed from its current API; use chat_messages",
 }
+
+# Real specs or index entries (``served_schemas.IndexedTool``): selecting needs only what both answer.
+Tool = TypeVar("Tool", bound=CatalogTool)
 
 
 @dataclass(frozen=True)
@@ -34,13 +38,13 @@ class Selection:
         )
 
 
-def toolset_names(catalog: Iterable[ToolSpec]) -> list[str]:
+def toolset_names(catalog: Iterable[CatalogTool]) -> list[str]:
     """Fine toolsets (``chat_messages``) and the product groups above them (``chat``)."""
     fine = sorted({spec.toolset for spec in catalog})
     return sorted({name.split("_", 1)[0] for name in fine}) + fine
 
 
-def in_toolsets(spec: ToolSpec, toolsets: Sequence[str]) -> bool:
+def in_toolsets(spec: CatalogTool, toolsets: Sequence[str]) -> bool:
     """Whether the chosen toolsets take ``spec``: none chosen means the defaults (all but the opt-in
     toolsets); a product (``chat``) takes its toolsets but not its opt-in ones, which must be named."""
     if "all" in toolsets or spec.toolset in toolsets:
@@ -51,7 +55,7 @@ def in_toolsets(spec: ToolSpec, toolsets: Sequence[str]) -> bool:
     return not toolsets or product in toolsets
 
 
-def unknown_names(catalog: Sequence[ToolSpec], selection: Selection) -> list[str]:
+def unknown_names(catalog: Sequence[CatalogTool], selection: Selection) -> list[str]:
     """Toolset and tool names in the selection that match nothing (a typo the user should see)."""
     sets = set(toolset_names(catalog)) | {"all"}
     names = {spec.name for spec in catalog}
@@ -61,10 +65,10 @@ def unknown_names(catalog: Sequence[ToolSpec], selection: Selection) -> list[str
 
 
 def select(
-    catalog: Iterable[ToolSpec],
+    catalog: Iterable[Tool],
     granted: frozenset[str] | None,
     selection: Selection = Selection(),
-) -> list[ToolSpec]:
+) -> list[Tool]:
     """The tools to register, in catalog order. ``granted=None`` means scopes are unknown."""
     chosen = []
     for spec in catalog:

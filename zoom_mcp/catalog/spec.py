@@ -292,24 +292,34 @@ class ToolSpec:
     def user_level_input_schema(self) -> dict[str, Any]:
         """The schema a user-level app serves: without the fields that would name another user or
         mailbox, since such an app can only act as ``me`` (and left out, they are filled with it)."""
-        drop = set(self.own_account_fields)
-        if not drop:
-            return self.input_schema
-        schema = dict(self.input_schema)
-        schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k not in drop}
-        if "required" in schema:
-            schema["required"] = [k for k in schema["required"] if k not in drop]
-        return schema
+        return user_level_schema(self.input_schema, self.own_account_fields)
 
     @cached_property
     def annotations(self) -> dict[str, Any]:
-        # The title is not repeated here: the Tool carries it, and every listed byte costs tokens.
-        return {
-            "readOnlyHint": self.read_only,
-            "destructiveHint": self.destructive,
-            "idempotentHint": self.idempotent,
-            "openWorldHint": self.open_world,
-        }
+        return tool_annotations(self.read_only, self.destructive, self.idempotent, self.open_world)
+
+
+def user_level_schema(schema: dict[str, Any], own_account_fields: tuple[str, ...]) -> dict[str, Any]:
+    """``schema`` without the fields that pick another user or mailbox (``ToolSpec.user_level_input_schema``)."""
+    drop = set(own_account_fields)
+    if not drop:
+        return schema
+    schema = dict(schema)
+    schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k not in drop}
+    if "required" in schema:
+        schema["required"] = [k for k in schema["required"] if k not in drop]
+    return schema
+
+
+def tool_annotations(read_only: bool, destructive: bool, idempotent: bool, open_world: bool) -> dict[str, Any]:
+    """The four MCP annotations a tool serves."""
+    # The title is not repeated here: the Tool carries it, and every listed byte costs tokens.
+    return {
+        "readOnlyHint": read_only,
+        "destructiveHint": destructive,
+        "idempotentHint": idempotent,
+        "openWorldHint": open_world,
+    }
 
 
 @dataclass(frozen=True, kw_only=True)

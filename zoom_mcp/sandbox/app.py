@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.served_schemas import resolved
 from zoom_mcp.sandbox.control import control_routes
 from zoom_mcp.sandbox.faults import Fault, daily_error, qps_error
 from zoom_mcp.sandbox.handlers import Bound
@@ -331,7 +332,8 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
 
     def api_routes() -> list[BaseRoute]:
         out: list[BaseRoute] = list(api)
-        for spec in sorted(sandbox.specs, key=_specificity):
+        # The real specs: their rate labels and hooks (the tool modules load with this first request).
+        for spec in sorted(map(resolved, sandbox.specs), key=_specificity):
             endpoint = ApiEndpoint(sandbox, spec, sandbox.handlers.bind(spec))
             # A bound method, not the instance: Starlette treats a callable object as a raw ASGI app.
             out.append(RawPathRoute(API_PREFIX + spec.path, endpoint.__call__, methods=[spec.method], name=spec.name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from zoom_mcp.catalog import ToolInput, ToolSpec
+from zoom_mcp.catalog.served_schemas import CatalogTool
 from zoom_mcp.sandbox import chat_channels, chat_contacts, chat_files, chat_messages, chat_reports
 from zoom_mcp.sandbox.handlers import shape
 from zoom_mcp.sandbox.routing import Handler
@@ -37,7 +38,7 @@ EXTRA_SCOPES: dict[str, ScopeRequirement] = {
 }
 
 
-def extra_specs(catalog: tuple[ToolSpec, ...]) -> tuple[ToolSpec, ...]:
+def extra_specs(catalog: tuple[CatalogTool, ...]) -> tuple[ToolSpec, ...]:
     """Specs for the extra endpoints the catalog does not (yet) declare, so the app can route them."""
     declared = {shape(spec.endpoint) for spec in catalog}
     out = []

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.served_schemas import CatalogTool
 from zoom_mcp.sandbox.app import build_app, redirect_host
 from zoom_mcp.sandbox.chat import HANDLERS as CHAT_HANDLERS
 from zoom_mcp.sandbox.chat import extra_specs
@@ -21,11 +21,12 @@ from zoom_mcp.sandbox.oauth import ConsentSettings, OAuthConfig, TokenEndpoint, 
 from zoom_mcp.sandbox.paging import PageTokens
 from zoom_mcp.sandbox.state import SandboxState
 from zoom_mcp.scopes import parse_scopes
+from zoom_mcp.serving.served_catalog import served_catalog
 
 DEFAULT_BASE_URL = "http://sandbox.zoom.test"
 
 
-def catalog_scopes(specs: tuple[ToolSpec, ...]) -> frozenset[str]:
+def catalog_scopes(specs: tuple[CatalogTool, ...]) -> frozenset[str]:
     """Every scope any tool accepts: what a fully-privileged app would be granted."""
     return frozenset(scope for spec in specs for scope in spec.scopes.alternatives)
 
@@ -73,10 +74,10 @@ class Sandbox:
         auto_approve: bool = False,
         redirect_uris: tuple[str, ...] | None = None,
     ) -> None:
-        from zoom_mcp.tools import ALL_TOOLS  # the catalog; imported here so importing the sandbox stays cheap
-
-        # The catalog's endpoints, plus the few chat endpoints the sandbox serves beyond it.
-        self.specs: tuple[ToolSpec, ...] = ALL_TOOLS + extra_specs(ALL_TOOLS)
+        # The served catalog (routing and scopes need only what its index holds; the tool modules
+        # load with the first API request), plus the few chat endpoints the sandbox serves beyond it.
+        catalog = served_catalog()
+        self.specs: tuple[CatalogTool, ...] = catalog + extra_specs(catalog)
         self.clock = Clock()
         self.client_id = client_id
         self.client_secret = client_secret

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from zoom_mcp.catalog import ToolSpec
+from zoom_mcp.catalog.served_schemas import CatalogTool
 from zoom_mcp.sandbox.routing import Handler
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -75,14 +75,14 @@ class HandlerTable:
             for endpoint, handler in handlers.items():
                 self._by_shape[shape(endpoint)] = (endpoint, handler, part)
 
-    def bind(self, spec: ToolSpec) -> Bound | None:
+    def bind(self, spec: CatalogTool) -> Bound | None:
         found = self._by_shape.get(shape(spec.endpoint))
         if found is None:
             return None
         endpoint, handler, part = found
         return Bound(handler, tuple(_PARAM.findall(endpoint)), part)
 
-    def missing(self, specs: Iterable[ToolSpec]) -> list[str]:
+    def missing(self, specs: Iterable[CatalogTool]) -> list[str]:
         """Catalog endpoints with no handler (Mail ones only count once the Mail part exists)."""
         out = []
         for spec in specs:
@@ -94,5 +94,5 @@ class HandlerTable:
         return sorted(set(out))
 
 
-def is_mail(spec: ToolSpec) -> bool:
+def is_mail(spec: CatalogTool) -> bool:
     return spec.path.startswith("/emails/") or spec.name.startswith("mail_")

@@ -33,12 +33,13 @@ from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from zoom_mcp import __version__
 from zoom_mcp.catalog import ToolInput, ToolSpec, is_user_level
 from zoom_mcp.catalog.registry import Selection, select
+from zoom_mcp.catalog.served_schemas import CatalogTool, resolved
 from zoom_mcp.config import Settings
 from zoom_mcp.engine import progress
 from zoom_mcp.engine.results import ToolResult
 from zoom_mcp.scopes import smallest_cover
 from zoom_mcp.serving import confirm
-from zoom_mcp.tools import ALL_TOOLS
+from zoom_mcp.serving.served_catalog import served_catalog
 
 if TYPE_CHECKING:
     from zoom_mcp.engine.executor import Executor
@@ -81,12 +82,12 @@ WAITING_FOR_FIRST = "waiting for the identical call already in flight"
 REPEAT = "repeat"
 
 
-def served_schema(spec: ToolSpec, user_level: bool) -> dict[str, Any]:
+def served_schema(spec: CatalogTool, user_level: bool) -> dict[str, Any]:
     """A user-level app can only act as ``me``: its tools take no user or mailbox parameter."""
     return spec.user_level_input_schema if user_level else spec.input_schema
 
 
-def to_tool(spec: ToolSpec, user_level: bool = False) -> types.Tool:
+def to_tool(spec: CatalogTool, user_level: bool = False) -> types.Tool:
     return types.Tool(
         name=spec.name,
         title=spec.title,
@@ -147,8 +148,8 @@ def text_result(text: str, *, is_error: bool = False) -> types.CallToolResult:
 
 
 def registration_report(
-    catalog: Sequence[ToolSpec], selection: Selection, granted: frozenset[str] | None
-) -> tuple[list[ToolSpec], str]:
+    catalog: Sequence[CatalogTool], selection: Selection, granted: frozenset[str] | None
+) -> tuple[list[CatalogTool], str]:
     """The tools that register and one line saying why, naming what the missing ones need."""
     chosen = select(catalog, granted, selection)
     wanted = select(catalog, None, selection)
@@ -161,7 +162,7 @@ def registration_report(
     more = f" (+{len(shown) - MAX_SCOPES_SHOWN} more)" if len(shown) > MAX_SCOPES_SHOWN else ""
     line = f"{head}: granted scopes {' '.join(shown[:MAX_SCOPES_SHOWN]) or '(none)'}{more}"
     if missing:
-        by_toolset: dict[str, list[ToolSpec]] = {}
+        by_toolset: dict[str, list[CatalogTool]] = {}
         for spec in missing:
             by_toolset.setdefault(spec.toolset, []).append(spec)
         parts = [
@@ -175,7 +176,7 @@ def registration_report(
 class View(NamedTuple):
     """What one request sees: its caller's registered tools, who the caller is, their scopes."""
 
-    specs: dict[str, ToolSpec]
+    specs: dict[str, CatalogTool]
     tools: list[types.Tool]
     principal: str
     granted: frozenset[str] | None
@@ -208,7 +209,7 @@ class ZoomServer(Server[dict[str, Any]]):
         settings: Settings,
         *,
         selection: Selection | None = None,
-        catalog: Sequence[ToolSpec] = ALL_TOOLS,
+        catalog: Sequence[CatalogTool] | None = None,
         prompts: Sequence[PromptTemplate] | None = None,
         scope_probe_timeout: float = SCOPE_PROBE_TIMEOUT,
         write_guard: WriteGuard | None = None,
@@ -218,17 +219,18 @@ class ZoomServer(Server[dict[str, Any]]):
         self.executor = executor
         self.identity = identity
         # Per-user views (remote mode): the registered tools for each distinct set of granted scopes.
-        self._views: OrderedDict[frozenset[str] | None, tuple[dict[str, ToolSpec], list[types.Tool]]] = OrderedDict()
+        self._views: OrderedDict[frozenset[str] | None, tuple[dict[str, CatalogTool], list[types.Tool]]] = OrderedDict()
         # One guard shared by the instances behind one URL (remote mode); else ``writes`` makes one.
         self._write_guard = write_guard
         self.settings = settings
         self.selection = selection or Selection.from_settings(settings)
-        self.catalog = tuple(catalog)
+        # By default the served catalog: listing needs no tool module; a call resolves its tool's spec.
+        self.catalog = served_catalog() if catalog is None else tuple(catalog)
         self._given_prompts = None if prompts is None else tuple(prompts)
         self.scope_probe_timeout = scope_probe_timeout
         self.bus = InMemorySubscriptionBus()
         self._granted: frozenset[str] | None = None
-        self._specs: dict[str, ToolSpec] = {}
+        self._specs: dict[str, CatalogTool] = {}
         self._user_level = False
         self._tools: list[types.Tool] = []
         self._scopes_settled = anyio.Event()
@@ -280,7 +282,7 @@ class ZoomServer(Server[dict[str, Any]]):
     # Registration ---------------------------------------------------------------------------
 
     @property
-    def registered(self) -> list[ToolSpec]:
+    def registered(self) -> list[CatalogTool]:
         return list(self._specs.values())
 
     @property
@@ -408,9 +410,10 @@ class ZoomServer(Server[dict[str, Any]]):
         self._track(ctx)
         view = await self._view(ctx)
         principal = view.principal
-        spec = view.specs.get(params.name)
-        if spec is None:
+        listed = view.specs.get(params.name)
+        if listed is None:
             raise MCPError(code=types.INVALID_PARAMS, message=self._unknown_tool(params.name, view.granted))
+        spec = resolved(listed)
         arguments = dict(params.arguments or {})
         # Clients without elicitation are not asked: they see destructiveHint and gate the call themselves.
         if self._should_confirm(ctx, spec, arguments):
@@ -516,7 +519,7 @@ class ZoomServer(Server[dict[str, Any]]):
 
         return self._given_prompts if self._given_prompts is not None else load_prompts()
 
-    def _prompts(self, specs: dict[str, ToolSpec]) -> dict[str, PromptTemplate]:
+    def _prompts(self, specs: dict[str, CatalogTool]) -> dict[str, PromptTemplate]:
         return {p.name: p for p in self.prompt_templates if p.available(specs)}
 
     async def _list_prompts(
