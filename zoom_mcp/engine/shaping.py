@@ -461,6 +461,9 @@ def shape_result(data: Any, budget: int) -> ToolResult:
     shaped = compact(data)
     nonce = new_nonce()
     notes: list[str] = []
+    text = _compose(shaped, notes, nonce)
+    if len(text) <= budget:  # the common case: nothing to cut, so render once
+        return ToolResult(text=text, structured=_as_dict(shaped))
 
     def size(value: Any) -> int:
         return len(_compose(value, notes, nonce))

@@ -34,6 +34,7 @@ MAX_INLINE_CELL = 160
 LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _UNESCAPED_BREAKS = re.compile(f"[{LINE_BREAKS}]")
 _ANY_BREAK = re.compile(f"[\n\r{LINE_BREAKS}]")
+_CONTROL_BUT_TAB_OR_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 # ---- the fence ------------------------------------------------------------------------------
 
@@ -274,6 +275,6 @@ def _text_block(text: str) -> list[str] | None:
     text = text.replace("\r\n", "\n")
     if "\n" not in text or text != text.strip():
         return None
-    if any(ch < " " and ch not in "\n\t" for ch in text) or _UNESCAPED_BREAKS.search(text):
+    if _CONTROL_BUT_TAB_OR_NEWLINE.search(text) or _UNESCAPED_BREAKS.search(text):
         return None
     return text.split("\n")
